@@ -1,0 +1,2 @@
+export * from './leadex-config';
+export * from './config.module';

@@ -1,0 +1,3 @@
+export * from './error-code.enum';
+export * from './domain.exception';
+export * from './enums';

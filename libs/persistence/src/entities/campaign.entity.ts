@@ -1,0 +1,31 @@
+import Decimal from 'decimal.js';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { CampaignStatus } from '@leadex/contracts';
+import { moneyColumn } from '../money.transformer';
+
+/** Stored shapes of a campaign's targeting; money inside JSON stays a string. */
+export interface StoredFilterRule { field: string; op: string; value?: unknown }
+export interface StoredCap { period: string; maxLeads?: number | null; maxSpend?: string | null }
+export interface StoredSchedule { timezone: string; windows: { days: string[]; start: string; end: string }[] }
+
+/** A buyer's standing order for leads of one vertical: price, targeting, caps and hours. */
+@Entity('campaigns')
+export class CampaignEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'buyer_id' }) buyerId: string;
+  @Column('text') name: string;
+  @Column('text', { name: 'vertical_key' }) vertical: string;
+  @Column({ ...moneyColumn, nullable: true }) bid: Decimal | null;
+  @Column('text') status: CampaignStatus;
+  @Column('int') priority: number;
+  @Column('text', { name: 'ping_url', nullable: true }) pingUrl: string | null;
+  @Column('text', { name: 'post_url', nullable: true }) postUrl: string | null;
+  @Column('int', { name: 'timeout_ms', nullable: true }) timeoutMs: number | null;
+  @Column('jsonb') filters: StoredFilterRule[];
+  @Column('jsonb') caps: StoredCap[];
+  @Column('jsonb', { nullable: true }) schedule: StoredSchedule | null;
+  @Column('uuid', { name: 'excluded_supplier_ids', array: true }) excludedSupplierIds: string[];
+  @Column('timestamptz', { name: 'last_won_at', nullable: true }) lastWonAt: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,20 @@
+import Decimal from 'decimal.js';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { moneyColumn } from '../money.transformer';
+
+/** A kind of lead (auto insurance, mortgage...): its field schema and selling rules are data. */
+@Entity('verticals')
+export class VerticalEntity {
+  @PrimaryColumn('text') key: string;
+  @Column('text') name: string;
+  @Column('text', { nullable: true }) description: string | null;
+  /** JSON Schema of `fields`; personal properties carry "x-pii": true. */
+  @Column('jsonb') schema: Record<string, any>;
+  @Column('int', { name: 'max_sales' }) maxSales: number;
+  @Column('int', { name: 'duplicate_window_days' }) duplicateWindowDays: number;
+  @Column('int', { name: 'return_window_days' }) returnWindowDays: number;
+  @Column({ ...moneyColumn, name: 'floor_price' }) floorPrice: Decimal;
+  @Column('boolean') active: boolean;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './money.transformer';
+export * from './data-source';
+export * from './persistence.module';
+export * from './pg-errors';
