@@ -8,7 +8,9 @@ const moduleNameMapper = {
 };
 const common = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': ['@swc/jest', swcConfig] },
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest', swcConfig] },
+  // content-disposition (under @fastify/static, for /docs) ships ESM only; node requires it natively, jest must transform it.
+  transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testEnvironment: 'node',

@@ -1,0 +1,168 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { formatMoney, LeadView, runFixedPriceAuction } from '@leadex/auction-core';
+import { LeadexConfig } from '@leadex/config';
+import { DomainException, ErrorCode, LeadStatus } from '@leadex/contracts';
+import { pgPoolOf } from '@leadex/persistence';
+import { CatalogService } from '../market/catalog.service';
+import { SupplierProfile, VerticalProfile } from '../market/catalog.types';
+import { MarketStateService } from '../market/market-state.service';
+import { DirectPostDto } from './dto/direct-post.dto';
+import { IdempotencyService } from './idempotency.service';
+import { LeadIntakeService } from './lead-intake.service';
+import { requestHash } from './request-hash.util';
+import { SaleService } from './sale.service';
+
+export interface SupplierAnswer {
+  replayed: boolean;
+  body: Record<string, unknown>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The direct post, end to end: validate, store and deduplicate, auction, reserve, answer. */
+@Injectable()
+export class LeadsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(LeadsService.name);
+  private readonly pool: Pool;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly config: LeadexConfig,
+    private readonly catalog: CatalogService,
+    private readonly market: MarketStateService,
+    private readonly idempotency: IdempotencyService,
+    private readonly intake: LeadIntakeService,
+    private readonly sales: SaleService,
+  ) {
+    this.pool = pgPoolOf(dataSource);
+  }
+
+  onModuleInit(): void {
+    const sweep = () =>
+      this.intake
+        .closeAbandoned(this.config.IDEMPOTENCY_STALE_MS)
+        .catch((e) => this.log.warn(`closing abandoned leads failed: ${e.message}`));
+    this.sweeper = setInterval(sweep, 60_000);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** Checks that the supplier may sell this vertical; returns the vertical. */
+  sellableVertical(supplier: SupplierProfile, key: string): VerticalProfile {
+    const vertical = this.catalog.vertical(key);
+    if (!vertical || !vertical.active) {
+      throw DomainException.validation([{ field: 'vertical', message: `unknown vertical "${key}"; see GET /v1/verticals` }]);
+    }
+    if (!supplier.active) throw new DomainException(ErrorCode.Forbidden, 'Your supplier account is paused');
+    if (supplier.allowedVerticals && !supplier.allowedVerticals.has(key)) {
+      throw new DomainException(ErrorCode.Forbidden, `You may not sell leads of vertical "${key}"`);
+    }
+    return vertical;
+  }
+
+  async directPost(supplier: SupplierProfile, dto: DirectPostDto, idempotencyHeader?: string): Promise<SupplierAnswer> {
+    const vertical = this.sellableVertical(supplier, dto.vertical);
+    const checked = vertical.validator.validate(dto.fields);
+    if (!checked.ok) throw DomainException.validation(checked.errors);
+
+    const keys = IdempotencyService.keysFor(idempotencyHeader, dto.external_id);
+    const hash = requestHash('POST /v1/leads', dto);
+    const claim = await this.idempotency.claim(supplier.id, keys, 'POST /v1/leads', hash);
+    if (claim.kind === 'replay') return { replayed: true, body: claim.body };
+
+    const { fields, phoneKey, emailKey } = checked.value;
+    let stored;
+    try {
+      stored = await this.intake.store({
+        supplierId: supplier.id,
+        vertical,
+        externalId: dto.external_id ?? null,
+        test: dto.test ?? false,
+        fields,
+        consent: dto.consent ? { ...dto.consent } : null,
+        source: dto.source ? { ...dto.source } : null,
+        phoneKey,
+        emailKey,
+        requestHash: hash,
+        idempotencyKeys: claim.keys,
+      });
+    } catch (e) {
+      await this.idempotency.release(supplier.id, claim.keys).catch(() => undefined);
+      throw e;
+    }
+    const { leadId } = stored;
+    if (stored.duplicateOf) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.DUPLICATE, sales: 0 } };
+    if (dto.test) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 } };
+
+    const lead: LeadView = { supplierId: supplier.id, fields, source: dto.source as Record<string, unknown> | undefined };
+    const body = await this.sell(leadId, lead, vertical, supplier, claim.keys);
+    return { replayed: false, body };
+  }
+
+  /** Tries the ranked bids in order until one reservation commits; otherwise the lead is unsold. */
+  private async sell(
+    leadId: string,
+    lead: LeadView,
+    vertical: VerticalProfile,
+    supplier: SupplierProfile,
+    keys: string[],
+  ): Promise<Record<string, unknown>> {
+    const now = new Date();
+    const floor = Decimal.max(vertical.floorPrice, supplier.fixedPayout ?? 0);
+    const bids = runFixedPriceAuction(this.catalog.campaignsOf(vertical.key), lead, vertical.key, this.market.view(now, supplier.blockedBuyerIds), floor);
+    for (const bid of bids) {
+      const campaign = this.catalog.campaign(bid.campaignId);
+      if (!campaign) continue;
+      const outcome = await this.sales.reserve({
+        leadId,
+        supplier,
+        campaign,
+        price: bid.price,
+        idempotencyKeys: keys,
+        response: (payout) => ({ lead_id: leadId, status: LeadStatus.SOLD, price: formatMoney(payout), sales: 1 }),
+      });
+      if (outcome.sold) return { lead_id: leadId, status: LeadStatus.SOLD, price: formatMoney(outcome.payout), sales: 1 };
+      if (outcome.reason === 'lead_unavailable') break;
+    }
+    const unsold = { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 };
+    await this.intake.finishUnsold(leadId, supplier.id, keys, unsold);
+    return unsold;
+  }
+
+  /** A supplier's own lead, as it stands. */
+  async findOwn(supplier: SupplierProfile, id: string): Promise<Record<string, unknown>> {
+    const notFound = new DomainException(ErrorCode.NotFound, `No lead ${id} of yours`);
+    if (!UUID.test(id)) throw notFound;
+    const { rows } = await this.pool.query(
+      `SELECT id, vertical_key, external_id, test, status, sales_count, payout_total, fields, consent, source,
+              duplicate_of, created_at, sold_at
+         FROM leads WHERE id = $1 AND supplier_id = $2`,
+      [id, supplier.id],
+    );
+    const l = rows[0];
+    if (!l) throw notFound;
+    return {
+      lead_id: l.id,
+      vertical: l.vertical_key,
+      external_id: l.external_id,
+      test: l.test,
+      status: l.status,
+      ...(l.status === LeadStatus.SOLD ? { price: formatMoney(l.payout_total) } : {}),
+      sales: l.sales_count,
+      duplicate_of: l.duplicate_of,
+      created_at: l.created_at.toISOString(),
+      sold_at: l.sold_at ? l.sold_at.toISOString() : null,
+      fields: l.fields,
+      source: l.source,
+      consent: l.consent,
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import Decimal from 'decimal.js';
+import { CampaignSnapshot } from '@leadex/auction-core';
+import { LeadFieldsValidator } from '../verticals/lead-fields.validator';
+
+/** What the exchange keeps in memory of a supplier, looked up by API-key hash on every request. */
+export interface SupplierProfile {
+  id: string;
+  name: string;
+  active: boolean;
+  payoutPercent: Decimal;
+  fixedPayout: Decimal | null;
+  /** null = every vertical. */
+  allowedVerticals: ReadonlySet<string> | null;
+  blockedBuyerIds: ReadonlySet<string>;
+  rateLimitPerSec: number | null;
+}
+
+/** A vertical with its field validator compiled once. */
+export interface VerticalProfile {
+  key: string;
+  name: string;
+  description: string | null;
+  active: boolean;
+  maxSales: number;
+  duplicateWindowDays: number;
+  returnWindowDays: number;
+  floorPrice: Decimal;
+  schema: Record<string, any>;
+  validator: LeadFieldsValidator;
+}
+
+/** A campaign snapshot plus what the sale needs that the pure auction does not. */
+export interface CampaignProfile extends CampaignSnapshot {
+  name: string;
+  timezone: string | null;
+}

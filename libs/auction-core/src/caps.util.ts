@@ -1,0 +1,169 @@
+import Decimal from 'decimal.js';
+import { parseMoney } from './money.util';
+import {
+  earliestInstantOfWall,
+  HOUR_MS,
+  latestInstantOfWallNotAfter,
+  localParts,
+  MINUTE_MS,
+} from './time-zone.util';
+import { Cap, CAP_PERIODS, CapPeriod, CapUsage } from './types';
+
+type TimedPeriod = Exclude<CapPeriod, 'TOTAL'>;
+
+interface Interval {
+  start: number;
+  end: number;
+}
+
+/**
+ * Per zone, the last computed [start, end) of each period. A hit is any instant inside the
+ * interval, so a DAY costs a handful of Intl calls once a day per zone, whatever the offset.
+ */
+const intervals = new Map<string, Partial<Record<TimedPeriod, Interval>>>();
+const MAX_ZONES = 1_000;
+
+function wall(year: number, month: number, day: number, hour = 0): number {
+  // Date.UTC normalises overflow (day 32, month 13), which handles month and year ends.
+  return Date.UTC(year, month - 1, day, hour, 0);
+}
+
+function hourStart(epochMs: number, timezone: string): number {
+  const p = localParts(new Date(epochMs), timezone);
+  return latestInstantOfWallNotAfter(wall(p.year, p.month, p.day, p.hour), timezone, epochMs);
+}
+
+function computeInterval(period: TimedPeriod, epochMs: number, timezone: string): Interval {
+  const p = localParts(new Date(epochMs), timezone);
+  switch (period) {
+    case 'HOUR': {
+      // A repeated (fall-back) hour is two periods; take the one we are in.
+      const start = latestInstantOfWallNotAfter(wall(p.year, p.month, p.day, p.hour), timezone, epochMs);
+      // The next period normally starts an hour later; step on while DST makes this hour longer.
+      let end = start + HOUR_MS;
+      for (let i = 0; i < 8; i++) {
+        const next = hourStart(end, timezone);
+        if (next > start) {
+          end = next;
+          break;
+        }
+        end += 15 * MINUTE_MS;
+      }
+      return { start, end };
+    }
+    case 'DAY':
+      return {
+        start: earliestInstantOfWall(wall(p.year, p.month, p.day), timezone),
+        end: earliestInstantOfWall(wall(p.year, p.month, p.day + 1), timezone),
+      };
+    case 'WEEK':
+      return {
+        start: earliestInstantOfWall(wall(p.year, p.month, p.day - p.weekday), timezone),
+        end: earliestInstantOfWall(wall(p.year, p.month, p.day - p.weekday + 7), timezone),
+      };
+    case 'MONTH':
+      return {
+        start: earliestInstantOfWall(wall(p.year, p.month, 1), timezone),
+        end: earliestInstantOfWall(wall(p.year, p.month + 1, 1), timezone),
+      };
+  }
+}
+
+function intervalAt(period: TimedPeriod, epochMs: number, timezone: string): Interval {
+  let slots = intervals.get(timezone);
+  const hit = slots?.[period];
+  if (hit !== undefined && epochMs >= hit.start && epochMs < hit.end) return hit;
+  const iv = computeInterval(period, epochMs, timezone);
+  if (slots === undefined) {
+    if (intervals.size >= MAX_ZONES) intervals.clear();
+    intervals.set(timezone, (slots = {}));
+  }
+  slots[period] = iv;
+  return iv;
+}
+
+function assertPeriod(period: CapPeriod): void {
+  if (!(CAP_PERIODS as readonly string[]).includes(period)) throw new RangeError(`unknown cap period "${String(period)}"`);
+}
+
+/**
+ * The instant the current cap period began, in the campaign's zone (UTC when none):
+ * HOUR = local hour, DAY = local midnight, WEEK = local Monday 00:00, MONTH = local 1st 00:00,
+ * TOTAL = epoch. A midnight skipped by DST starts the day at the end of the gap.
+ */
+export function capPeriodStart(period: CapPeriod, now: Date, timezone: string | null | undefined): Date {
+  if (period === 'TOTAL') return new Date(0);
+  assertPeriod(period);
+  return new Date(intervalAt(period, now.getTime(), timezone || 'UTC').start);
+}
+
+/** The instant the current cap period ends (exclusive), e.g. for "cap full until"; null for TOTAL. */
+export function capPeriodEnd(period: CapPeriod, now: Date, timezone: string | null | undefined): Date | null {
+  if (period === 'TOTAL') return null;
+  assertPeriod(period);
+  return new Date(intervalAt(period, now.getTime(), timezone || 'UTC').end);
+}
+
+/** Whether one more sale at `price` fits: leads below maxLeads and spend + price within maxSpend. */
+export function capAllows(cap: Cap, usage: CapUsage, price: Decimal): boolean {
+  if (cap.maxLeads !== null && cap.maxLeads !== undefined && usage.leads >= cap.maxLeads) return false;
+  if (cap.maxSpend !== null && cap.maxSpend !== undefined && usage.spend.plus(price).gt(cap.maxSpend)) return false;
+  return true;
+}
+
+/**
+ * Whether a cap has any room at all, for live-priced campaigns whose price is not yet known:
+ * leads below maxLeads and spend strictly below maxSpend (a spent budget buys nothing).
+ */
+export function capHasRoom(cap: Cap, usage: CapUsage): boolean {
+  if (cap.maxLeads !== null && cap.maxLeads !== undefined && usage.leads >= cap.maxLeads) return false;
+  if (cap.maxSpend !== null && cap.maxSpend !== undefined && usage.spend.gte(cap.maxSpend)) return false;
+  return true;
+}
+
+const PERIOD_SET: ReadonlySet<string> = new Set(CAP_PERIODS);
+
+function show(v: unknown): string {
+  if (Decimal.isDecimal(v)) return (v as Decimal).toString();
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Problems with a campaign's caps, each naming the cap index; empty means valid. */
+export function validateCaps(caps: unknown[]): string[] {
+  if (!Array.isArray(caps)) return ['caps: must be an array'];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  caps.forEach((cap: unknown, i) => {
+    const at = `caps[${i}]`;
+    if (typeof cap !== 'object' || cap === null || Array.isArray(cap)) {
+      errors.push(`${at}: must be an object with period and maxLeads and/or maxSpend`);
+      return;
+    }
+    const { period, maxLeads, maxSpend } = cap as Record<string, unknown>;
+    if (typeof period !== 'string' || !PERIOD_SET.has(period)) {
+      errors.push(`${at}.period: unknown period ${show(period)} (use ${CAP_PERIODS.join(', ')})`);
+    } else if (seen.has(period)) {
+      errors.push(`${at}.period: duplicate period ${period}`);
+    } else {
+      seen.add(period);
+    }
+    const hasLeads = maxLeads !== null && maxLeads !== undefined;
+    const hasSpend = maxSpend !== null && maxSpend !== undefined;
+    if (!hasLeads && !hasSpend) errors.push(`${at}: needs maxLeads or maxSpend`);
+    if (hasLeads && !(Number.isSafeInteger(maxLeads) && (maxLeads as number) >= 0)) {
+      errors.push(`${at}.maxLeads: ${show(maxLeads)} is not a whole number >= 0`);
+    }
+    if (hasSpend) {
+      try {
+        parseMoney(maxSpend);
+      } catch {
+        errors.push(`${at}.maxSpend: ${show(maxSpend)} is not a valid money amount like "500.00"`);
+      }
+    }
+  });
+  return errors;
+}

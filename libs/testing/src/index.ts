@@ -1,0 +1,2 @@
+export * from './exchange-factories';
+export * from './exchange-harness';
