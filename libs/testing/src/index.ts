@@ -1,2 +1,3 @@
 export * from './exchange-factories';
 export * from './exchange-harness';
+export * from './exchange-process';
