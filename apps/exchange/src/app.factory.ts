@@ -1,8 +1,9 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { LeadexConfig, loadConfig } from '@leadex/config';
+import { loadConfig } from '@leadex/config';
 import { ExchangeModule } from './app.module';
 import { RestExceptionFilter, toRejection } from './common/rest-exception.filter';
 import { createValidationPipe } from './common/validation.util';
@@ -18,7 +19,7 @@ export async function createExchangeApp(): Promise<NestFastifyApplication> {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new RestExceptionFilter());
   // Errors raised by Fastify before a route runs (bad JSON, too large) get the contract's body too.
-  const nestLog = new (require('@nestjs/common').Logger)('Fastify');
+  const nestLog = new NestLogger('Fastify');
   app.getHttpAdapter().getInstance().setErrorHandler((err: unknown, _req: unknown, reply: any) => {
     const { status, body, headers } = toRejection(err, nestLog);
     for (const [k, v] of Object.entries(headers)) reply.header(k, v);
