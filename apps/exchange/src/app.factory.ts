@@ -1,11 +1,10 @@
-import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { loadConfig } from '@leadex/config';
 import { ExchangeModule } from './app.module';
-import { RestExceptionFilter, toRejection } from './common/rest-exception.filter';
+import { RestExceptionFilter } from './common/rest-exception.filter';
 import { createValidationPipe } from './common/validation.util';
 
 /** Builds the exchange (supplier REST API + auction) without listening, for main.ts and tests alike. */
@@ -18,13 +17,7 @@ export async function createExchangeApp(): Promise<NestFastifyApplication> {
   app.useLogger(logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new RestExceptionFilter());
-  // Errors raised by Fastify before a route runs (bad JSON, too large) get the contract's body too.
-  const nestLog = new NestLogger('Fastify');
-  app.getHttpAdapter().getInstance().setErrorHandler((err: unknown, _req: unknown, reply: any) => {
-    const { status, body, headers } = toRejection(err, nestLog);
-    for (const [k, v] of Object.entries(headers)) reply.header(k, v);
-    reply.status(status).send(body);
-  });
+  // Fastify's own errors (bad JSON, too large) also reach the filter: one body shape for every error.
   app.enableShutdownHooks();
 
   const doc = new DocumentBuilder()
