@@ -1,5 +1,6 @@
 import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-initial-schema';
 import { BuiltInVerticals1763800000100 } from '../../../migrations/1763800000100-built-in-verticals';
+import { SaleFunctions1763800000200 } from '../../../migrations/1763800000200-sale-functions';
 
 /** Every migration in order; listed explicitly so the same list runs from TypeScript and from dist. */
-export const MIGRATIONS = [InitialSchema1763800000000, BuiltInVerticals1763800000100];
+export const MIGRATIONS = [InitialSchema1763800000000, BuiltInVerticals1763800000100, SaleFunctions1763800000200];
