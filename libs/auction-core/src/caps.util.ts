@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { parseMoney } from './money.util';
+import { compareMoney, parseMoney } from './money.util';
 import {
   earliestInstantOfWall,
   HOUR_MS,
@@ -107,7 +107,7 @@ export function capPeriodEnd(period: CapPeriod, now: Date, timezone: string | nu
 /** Whether one more sale at `price` fits: leads below maxLeads and spend + price within maxSpend. */
 export function capAllows(cap: Cap, usage: CapUsage, price: Decimal): boolean {
   if (cap.maxLeads !== null && cap.maxLeads !== undefined && usage.leads >= cap.maxLeads) return false;
-  if (cap.maxSpend !== null && cap.maxSpend !== undefined && usage.spend.plus(price).gt(cap.maxSpend)) return false;
+  if (cap.maxSpend !== null && cap.maxSpend !== undefined && compareMoney(usage.spend.plus(price), cap.maxSpend) > 0) return false;
   return true;
 }
 
@@ -117,7 +117,7 @@ export function capAllows(cap: Cap, usage: CapUsage, price: Decimal): boolean {
  */
 export function capHasRoom(cap: Cap, usage: CapUsage): boolean {
   if (cap.maxLeads !== null && cap.maxLeads !== undefined && usage.leads >= cap.maxLeads) return false;
-  if (cap.maxSpend !== null && cap.maxSpend !== undefined && usage.spend.gte(cap.maxSpend)) return false;
+  if (cap.maxSpend !== null && cap.maxSpend !== undefined && compareMoney(usage.spend, cap.maxSpend) >= 0) return false;
   return true;
 }
 

@@ -33,11 +33,66 @@ function accessorFor(field: string): Accessor {
       return src == null ? undefined : src[key];
     };
   }
-  const key = field.startsWith('fields.') ? field.slice('fields.'.length) : field;
+  const key = canonicalField(field);
   if (key in Object.prototype) {
     return (lead) => (hasOwn.call(lead.fields, key) ? lead.fields[key] : undefined);
   }
   return (lead) => lead.fields[key];
+}
+
+/** The canonical name of a field, so `state` and `fields.state` share a fold slot. */
+function canonicalField(field: string): string {
+  return field.startsWith('fields.') ? field.slice('fields.'.length) : field;
+}
+
+/**
+ * Per field, shared by every compiled rule on that field: the last lower-cased lead value and its
+ * id among the values rules list for that field. 1,000 campaigns filtering on `state` lower-case
+ * and look up a lead's "FL" once, not 1,000 times. A plain memo keyed by the raw string (compared
+ * by value), so it is correct whatever order leads and rules come in.
+ */
+interface FoldSlot {
+  /** null forces a recompute (after a new value is interned). */
+  raw: string | null;
+  folded: string;
+  /** Id of `folded` in `ids`, -1 when no rule lists it. */
+  id: number;
+  /** Folded rule values of this field → small dense ids, for membership bitsets. */
+  ids: Map<string, number>;
+}
+const foldSlots = new Map<string, FoldSlot>();
+
+function foldSlotFor(field: string): FoldSlot {
+  const key = canonicalField(field);
+  let slot = foldSlots.get(key);
+  if (slot === undefined) {
+    if (foldSlots.size >= 10_000) foldSlots.clear();
+    foldSlots.set(key, (slot = { raw: null, folded: '', id: -1, ids: new Map() }));
+  }
+  return slot;
+}
+
+function foldIn(slot: FoldSlot, v: string): string {
+  if (v !== slot.raw) {
+    slot.folded = v.toLowerCase();
+    slot.id = slot.ids.get(slot.folded) ?? -1;
+    slot.raw = v;
+  }
+  return slot.folded;
+}
+
+function idIn(slot: FoldSlot, v: string): number {
+  if (v !== slot.raw) foldIn(slot, v);
+  return slot.id;
+}
+
+function intern(slot: FoldSlot, folded: string): number {
+  let id = slot.ids.get(folded);
+  if (id === undefined) {
+    slot.ids.set(folded, (id = slot.ids.size));
+    slot.raw = null;
+  }
+  return id;
 }
 
 /** Case-folds strings so "fl" and "FL" meet; everything else compares strictly. */
@@ -73,7 +128,7 @@ function operand(v: unknown): Operand {
  * -1/0/1 ordering of a lead value against an operand; NaN when they cannot be ordered.
  * Numeric when both sides are numeric, otherwise a case-folded string comparison.
  */
-function order(v: unknown, target: Operand): number {
+function order(v: unknown, target: Operand, slot: FoldSlot): number {
   if (typeof v === 'number') {
     if (v !== v) return NaN;
     if (target.num === target.num) return v < target.num ? -1 : v > target.num ? 1 : 0;
@@ -84,31 +139,53 @@ function order(v: unknown, target: Operand): number {
     const n = toNumber(v);
     if (n === n) return n < target.num ? -1 : n > target.num ? 1 : 0;
   }
-  return target.str === null ? NaN : compareStrings(v.toLowerCase(), target.str);
+  return target.str === null ? NaN : compareStrings(foldIn(slot, v), target.str);
 }
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function equalityPredicate(get: Accessor, value: unknown): Predicate {
+function equalityPredicate(get: Accessor, value: unknown, slot: FoldSlot): Predicate {
   if (typeof value === 'string') {
     const folded = value.toLowerCase();
     return (lead) => {
       const v = get(lead);
-      return typeof v === 'string' && (v === value || v.toLowerCase() === folded);
+      return typeof v === 'string' && (v === value || foldIn(slot, v) === folded);
     };
   }
   return (lead) => get(lead) === value;
 }
 
-function membershipPredicate(get: Accessor, values: unknown[]): Predicate {
+function membershipPredicate(get: Accessor, values: unknown[], slot: FoldSlot): Predicate {
+  if (values.every((v) => typeof v === 'string')) {
+    // Strings: a bitset over the field's interned ids, one word read instead of a hash probe
+    // into a Set per campaign. Non-strings never equal a string rule value.
+    const ids = values.map((v) => intern(slot, (v as string).toLowerCase()));
+    const words = (Math.max(...ids) >> 5) + 1;
+    if (words > 4 * ids.length + 8) {
+      // A short list among many interned values (e.g. 5 zips of 40,000): a bitset would be sparse.
+      const idSet = new Set(ids);
+      return (lead) => {
+        const v = get(lead);
+        return typeof v === 'string' && idSet.has(idIn(slot, v));
+      };
+    }
+    const bits = new Uint32Array(words);
+    for (const id of ids) bits[id >> 5] |= 1 << (id & 31);
+    return (lead) => {
+      const v = get(lead);
+      if (typeof v !== 'string') return false;
+      const id = idIn(slot, v);
+      return id >= 0 && id >> 5 < words && (bits[id >> 5] & (1 << (id & 31))) !== 0;
+    };
+  }
   const set = new Set(values.map(fold));
   const hasStrings = values.some((v) => typeof v === 'string');
   if (!hasStrings) return (lead) => set.has(get(lead));
   return (lead) => {
     const v = get(lead);
-    return set.has(typeof v === 'string' ? v.toLowerCase() : v);
+    return set.has(typeof v === 'string' ? foldIn(slot, v) : v);
   };
 }
 
@@ -141,43 +218,42 @@ function prefixMatcher(prefixes: string[]): (s: string) => boolean {
 
 function compileRule(rule: FilterRule): Predicate {
   const get = accessorFor(rule.field);
+  const slot = foldSlotFor(rule.field);
   const value = rule.value;
   switch (rule.op) {
-    case 'EQ': {
-      const eq = equalityPredicate(get, value);
-      return eq;
-    }
+    case 'EQ':
+      return equalityPredicate(get, value, slot);
     case 'NEQ': {
-      const eq = equalityPredicate(get, value);
+      const eq = equalityPredicate(get, value, slot);
       return (lead) => !eq(lead);
     }
     case 'IN':
-      return membershipPredicate(get, value as unknown[]);
+      return membershipPredicate(get, value as unknown[], slot);
     case 'NOT_IN': {
-      const inList = membershipPredicate(get, value as unknown[]);
+      const inList = membershipPredicate(get, value as unknown[], slot);
       return (lead) => isMissing(get(lead)) || !inList(lead);
     }
     case 'GT': {
       const t = operand(value);
-      return (lead) => order(get(lead), t) > 0;
+      return (lead) => order(get(lead), t, slot) > 0;
     }
     case 'GTE': {
       const t = operand(value);
-      return (lead) => order(get(lead), t) >= 0;
+      return (lead) => order(get(lead), t, slot) >= 0;
     }
     case 'LT': {
       const t = operand(value);
-      return (lead) => order(get(lead), t) < 0;
+      return (lead) => order(get(lead), t, slot) < 0;
     }
     case 'LTE': {
       const t = operand(value);
-      return (lead) => order(get(lead), t) <= 0;
+      return (lead) => order(get(lead), t, slot) <= 0;
     }
     case 'BETWEEN': {
       const [low, high] = (value as unknown[]).map(operand);
       return (lead) => {
         const v = get(lead);
-        return order(v, low) >= 0 && order(v, high) <= 0;
+        return order(v, low, slot) >= 0 && order(v, high, slot) <= 0;
       };
     }
     case 'EXISTS':
@@ -195,7 +271,7 @@ function compileRule(rule: FilterRule): Predicate {
       const needleStr = String(value).toLowerCase();
       return (lead) => {
         const v = get(lead);
-        if (typeof v === 'string') return v.toLowerCase().includes(needleStr);
+        if (typeof v === 'string') return foldIn(slot, v).includes(needleStr);
         if (Array.isArray(v)) {
           for (let i = 0; i < v.length; i++) if (fold(v[i]) === needle) return true;
         }
@@ -206,7 +282,7 @@ function compileRule(rule: FilterRule): Predicate {
       const matches = prefixMatcher(Array.isArray(value) ? (value as string[]) : [value as string]);
       return (lead) => {
         const v = get(lead);
-        if (typeof v === 'string') return matches(v.toLowerCase());
+        if (typeof v === 'string') return matches(foldIn(slot, v));
         // Zips stored as numbers still match by their digits.
         if (typeof v === 'number') return matches(String(v));
         return false;
@@ -256,6 +332,7 @@ export function compileFilters(rules: FilterRule[] | null | undefined): Compiled
 }
 
 const OPS: ReadonlySet<string> = new Set(FILTER_OPS);
+const SCRATCH_SLOT: FoldSlot = { raw: null, folded: '', id: -1, ids: new Map() };
 
 function isScalar(v: unknown): boolean {
   return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
@@ -294,7 +371,7 @@ function valueProblem(op: FilterOp, value: unknown): string | null {
       const bothNumeric = isNumeric(low) && isNumeric(high);
       const bothOrderable = (typeof low === 'string' || bothNumeric) && (typeof high === 'string' || bothNumeric);
       if (!bothOrderable) return 'BETWEEN takes [low, high]';
-      const outOfOrder = bothNumeric ? toNumber(low) > toNumber(high) : order(low, operand(high)) > 0;
+      const outOfOrder = bothNumeric ? toNumber(low) > toNumber(high) : order(low, operand(high), SCRATCH_SLOT) > 0;
       return outOfOrder ? `BETWEEN low ${show(low)} is above high ${show(high)}` : null;
     }
     case 'EXISTS':
@@ -334,7 +411,7 @@ export function validateFilterRules(
     } else if (field.startsWith('source.')) {
       if (field.length === 'source.'.length) errors.push(`${at}.field: "source." needs a key, e.g. "source.sub_id"`);
     } else if (field !== 'supplier_id' && knownFields !== undefined) {
-      const key = field.startsWith('fields.') ? field.slice('fields.'.length) : field;
+      const key = canonicalField(field);
       if (!knownFields.has(key) && !knownFields.has(field)) errors.push(`${at}.field: unknown field "${key}"`);
     }
     if (typeof op !== 'string' || !OPS.has(op)) {

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { compareMoney } from './money.util';
 import { Bid } from './types';
 
 /**
@@ -6,7 +7,7 @@ import { Bid } from './types';
  * equal-price leads across buyers; then higher priority; then campaignId so the order is total.
  */
 export function compareBids(a: Bid, b: Bid): number {
-  const byPrice = b.price.cmp(a.price);
+  const byPrice = compareMoney(b.price, a.price);
   if (byPrice !== 0) return byPrice;
   if (a.lastWonAt !== b.lastWonAt) return a.lastWonAt < b.lastWonAt ? -1 : 1;
   if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
@@ -22,8 +23,8 @@ export function rankBids(bids: readonly Bid[], floor?: Decimal | null): Bid[] {
   return kept.sort(compareBids);
 }
 
-/** isPos/isZero allocate nothing, unlike comparing against a literal 0. */
+/** Allocation-free: isPos/isZero and compareMoney instead of Decimal comparisons. */
 export function isAboveZeroAndFloor(price: Decimal, floor: Decimal | null | undefined): boolean {
   if (!price.isPos() || price.isZero()) return false;
-  return floor === null || floor === undefined || price.gte(floor);
+  return floor === null || floor === undefined || compareMoney(price, floor) >= 0;
 }

@@ -239,6 +239,16 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
+  /** A stored filter the core refuses (written around the portal's validation) buys nothing, loudly. */
+  private compile(campaignId: string, rules: unknown): CampaignProfile['filter'] {
+    try {
+      return compileFilters((rules ?? []) as FilterRule[]);
+    } catch (e) {
+      this.log.error(`campaign ${campaignId} has invalid filters and will not bid: ${(e as Error).message}`);
+      return () => false;
+    }
+  }
+
   private toCampaign(row: any): CampaignProfile {
     const previous = this.campaigns.get(row.id);
     const caps: Cap[] = (row.caps ?? []).map((c: any) => ({
@@ -256,7 +266,7 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
       bid: row.bid === null ? null : new Decimal(row.bid),
       active: row.status === 'ACTIVE',
       priority: row.priority,
-      filter: compileFilters((row.filters ?? []) as FilterRule[]),
+      filter: this.compile(row.id, row.filters),
       schedule,
       timezone: schedule?.timezone ?? null,
       caps,
