@@ -1,3 +1,5 @@
 export * from './exchange-factories';
 export * from './exchange-harness';
 export * from './exchange-process';
+export * from './portal-client';
+export * from './portal-factories';

@@ -1,0 +1,168 @@
+import { FilterRule, validateCaps, validateFilterRules, validateSchedule } from '@leadex/auction-core';
+import { CampaignStatus, FieldError } from '@leadex/contracts';
+import { CampaignEntity, StoredCap, StoredFilterRule, StoredSchedule } from '@leadex/persistence';
+import { isUuid } from '../common/uuid.util';
+import { CampaignInput, CampaignUpdateInput, CapInput, FilterRuleInput, ScheduleInput } from './campaign.input';
+
+/** A campaign as it would be stored, before it is checked: built from a create input or stored row + update. */
+export interface CampaignDraft {
+  buyerId: string | null;
+  name: string | null;
+  vertical: string | null;
+  /** Canonical money string ("12.50") or null. */
+  bid: string | null;
+  status: CampaignStatus;
+  priority: number;
+  pingUrl: string | null;
+  postUrl: string | null;
+  timeoutMs: number | null;
+  filters: StoredFilterRule[];
+  caps: StoredCap[];
+  schedule: StoredSchedule | null;
+  excludedSupplierIds: string[];
+}
+
+/** What the database knows that the rules need. */
+export interface CampaignDraftContext {
+  /** The draft's vertical, or null when there is no such vertical. */
+  vertical: { active: boolean; schema: Record<string, any> } | null;
+  buyerExists: boolean;
+  /** Those of the draft's excludedSupplierIds that name existing suppliers. */
+  knownSupplierIds: ReadonlySet<string>;
+}
+
+export const NAME_MAX = 200;
+export const TIMEOUT_MS_MIN = 10;
+export const TIMEOUT_MS_MAX = 10_000;
+const URL_MAX = 2048;
+
+function toStoredFilters(filters: FilterRuleInput[] | null | undefined): StoredFilterRule[] {
+  return (filters ?? []).map((f) => (f.value === undefined || f.value === null ? { field: f.field, op: f.op } : { field: f.field, op: f.op, value: f.value }));
+}
+
+function toStoredCaps(caps: CapInput[] | null | undefined): StoredCap[] {
+  return (caps ?? []).map((c) => ({ period: c.period, maxLeads: c.maxLeads ?? null, maxSpend: c.maxSpend ?? null }));
+}
+
+function toStoredSchedule(s: ScheduleInput | null | undefined): StoredSchedule | null {
+  if (!s) return null;
+  return { timezone: s.timezone, windows: (s.windows ?? []).map((w) => ({ days: [...w.days], start: w.start, end: w.end })) };
+}
+
+const trimmed = (s: string | null | undefined) => (typeof s === 'string' ? s.trim() : null);
+
+export function draftFromInput(input: CampaignInput, buyerId: string | null): CampaignDraft {
+  return {
+    buyerId,
+    name: trimmed(input.name),
+    vertical: input.vertical ?? null,
+    bid: input.bid ?? null,
+    status: input.status ?? CampaignStatus.ACTIVE,
+    priority: input.priority ?? 0,
+    pingUrl: input.pingUrl ?? null,
+    postUrl: input.postUrl ?? null,
+    timeoutMs: input.timeoutMs ?? null,
+    filters: toStoredFilters(input.filters),
+    caps: toStoredCaps(input.caps),
+    schedule: toStoredSchedule(input.schedule),
+    excludedSupplierIds: [...new Set(input.excludedSupplierIds ?? [])],
+  };
+}
+
+export function draftFromEntity(c: CampaignEntity): CampaignDraft {
+  return {
+    buyerId: c.buyerId,
+    name: c.name,
+    vertical: c.vertical,
+    bid: c.bid ? c.bid.toFixed(2) : null,
+    status: c.status,
+    priority: c.priority,
+    pingUrl: c.pingUrl,
+    postUrl: c.postUrl,
+    timeoutMs: c.timeoutMs,
+    filters: c.filters ?? [],
+    caps: c.caps ?? [],
+    schedule: c.schedule,
+    excludedSupplierIds: c.excludedSupplierIds ?? [],
+  };
+}
+
+/** The stored campaign with the given update fields laid over it (see CampaignUpdateInput for null). */
+export function mergeDraft(base: CampaignDraft, patch: CampaignUpdateInput): CampaignDraft {
+  const has = <K extends keyof CampaignUpdateInput>(k: K) => patch[k] !== undefined;
+  return {
+    buyerId: base.buyerId,
+    name: has('name') ? trimmed(patch.name) : base.name,
+    vertical: has('vertical') ? (patch.vertical ?? null) : base.vertical,
+    bid: has('bid') ? (patch.bid ?? null) : base.bid,
+    status: patch.status ?? base.status,
+    priority: patch.priority ?? base.priority,
+    pingUrl: has('pingUrl') ? (patch.pingUrl ?? null) : base.pingUrl,
+    postUrl: has('postUrl') ? (patch.postUrl ?? null) : base.postUrl,
+    timeoutMs: has('timeoutMs') ? (patch.timeoutMs ?? null) : base.timeoutMs,
+    filters: has('filters') ? toStoredFilters(patch.filters) : base.filters,
+    caps: has('caps') ? toStoredCaps(patch.caps) : base.caps,
+    schedule: has('schedule') ? toStoredSchedule(patch.schedule) : base.schedule,
+    excludedSupplierIds: has('excludedSupplierIds') ? [...new Set(patch.excludedSupplierIds ?? [])] : base.excludedSupplierIds,
+  };
+}
+
+function urlProblem(url: string): string | null {
+  if (url.length > URL_MAX) return `must be at most ${URL_MAX} characters`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${JSON.stringify(url)} is not a valid URL`;
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? null : `${JSON.stringify(url)} must be an http or https URL`;
+}
+
+/** auction-core names paths from the list down (`filters[2].value: ...`); the client sent them under `input`. */
+function fromCoreMessages(messages: string[], root: string): FieldError[] {
+  return messages.map((m) => {
+    const i = m.indexOf(': ');
+    const path = i > 0 ? m.slice(0, i) : root;
+    return { field: `input.${path}`, message: i > 0 ? m.slice(i + 2) : m };
+  });
+}
+
+/** Every problem with a draft, each named by its input path (`input.filters[1].value`); empty = valid. */
+export function campaignDraftProblems(d: CampaignDraft, ctx: CampaignDraftContext): FieldError[] {
+  const errors: FieldError[] = [];
+  const add = (field: string, message: string) => errors.push({ field: `input.${field}`, message });
+
+  if (!d.buyerId) add('buyerId', 'is required when an ADMIN creates a campaign');
+  else if (!ctx.buyerExists) add('buyerId', `no buyer with id ${d.buyerId}`);
+
+  if (d.name === null || d.name.length < 1 || d.name.length > NAME_MAX) add('name', `must be 1–${NAME_MAX} characters`);
+
+  if (!d.vertical) add('vertical', 'is required');
+  else if (!ctx.vertical) add('vertical', `unknown vertical "${d.vertical}"`);
+  else if (!ctx.vertical.active) add('vertical', `vertical "${d.vertical}" is not active`);
+
+  if (d.bid === null && d.pingUrl === null) add('bid', 'is required unless pingUrl is given (a fixed price per lead, e.g. "12.50")');
+  if (d.pingUrl !== null) {
+    const p = urlProblem(d.pingUrl);
+    if (p) add('pingUrl', p);
+  }
+  if (d.postUrl !== null) {
+    const p = urlProblem(d.postUrl);
+    if (p) add('postUrl', p);
+  }
+  if (d.timeoutMs !== null && !(Number.isInteger(d.timeoutMs) && d.timeoutMs >= TIMEOUT_MS_MIN && d.timeoutMs <= TIMEOUT_MS_MAX)) {
+    add('timeoutMs', `must be a whole number of milliseconds from ${TIMEOUT_MS_MIN} to ${TIMEOUT_MS_MAX}`);
+  }
+
+  const properties = ctx.vertical?.schema?.properties;
+  const knownFields = properties && typeof properties === 'object' ? new Set(Object.keys(properties)) : undefined;
+  errors.push(...fromCoreMessages(validateFilterRules(d.filters as FilterRule[], knownFields), 'filters'));
+  errors.push(...fromCoreMessages(validateCaps(d.caps), 'caps'));
+  if (d.schedule !== null) errors.push(...fromCoreMessages(validateSchedule(d.schedule), 'schedule'));
+
+  d.excludedSupplierIds.forEach((id, i) => {
+    if (!isUuid(id)) add(`excludedSupplierIds[${i}]`, `${JSON.stringify(id)} is not a supplier id`);
+    else if (!ctx.knownSupplierIds.has(id)) add(`excludedSupplierIds[${i}]`, `no supplier with id ${id}`);
+  });
+  return errors;
+}

@@ -1,0 +1,31 @@
+import Decimal from 'decimal.js';
+import { Kind } from 'graphql';
+import { MoneyScalar } from './money.scalar';
+
+describe('Money scalar', () => {
+  it('serializes Decimal, numeric strings and whole numbers to two places', () => {
+    expect(MoneyScalar.serialize(new Decimal('12.5'))).toBe('12.50');
+    expect(MoneyScalar.serialize('7')).toBe('7.00');
+    expect(MoneyScalar.serialize('-3.1')).toBe('-3.10');
+    expect(MoneyScalar.serialize(new Decimal('0'))).toBe('0.00');
+    expect(MoneyScalar.serialize(4)).toBe('4.00');
+  });
+
+  it('refuses to serialize a fractional JS number', () => {
+    expect(() => MoneyScalar.serialize(0.1)).toThrow('Money cannot represent 0.1');
+  });
+
+  it('parses strings with at most two decimals into the canonical string', () => {
+    expect(MoneyScalar.parseValue('12.5')).toBe('12.50');
+    expect(MoneyScalar.parseValue('0')).toBe('0.00');
+    expect(MoneyScalar.parseLiteral({ kind: Kind.STRING, value: '1234567.89' }, {})).toBe('1234567.89');
+  });
+
+  it('names the bad value when parsing fails', () => {
+    expect(() => MoneyScalar.parseValue('12.345')).toThrow('invalid money value "12.345": at most 2 decimal places');
+    expect(() => MoneyScalar.parseValue('-1.00')).toThrow('"-1.00"');
+    expect(() => MoneyScalar.parseValue('1e3')).toThrow('"1e3"');
+    expect(() => MoneyScalar.parseValue(12.5)).toThrow('Money must be a string like "12.50", got 12.5');
+    expect(() => MoneyScalar.parseLiteral({ kind: Kind.FLOAT, value: '12.5' }, {})).toThrow('got 12.5');
+  });
+});

@@ -1,0 +1,122 @@
+import { randomBytes } from 'crypto';
+import * as argon2 from 'argon2';
+import { Client } from 'pg';
+import { generateSupplierApiKey } from '@leadex/contracts';
+
+/** A direct connection to the run's test database, for arranging data the portal only reads. */
+export async function openPortalTestDb(): Promise<Client> {
+  const db = new Client({ connectionString: process.env.LEADEX_TEST_DATABASE_URL ?? process.env.DATABASE_URL });
+  await db.connect();
+  return db;
+}
+
+/** Unique names and emails: suites share one database. */
+export const portalUnique = (prefix = 'p') => `${prefix}-${randomBytes(6).toString('hex')}`;
+export const portalEmail = (prefix = 'user') => `${portalUnique(prefix)}@example.test`;
+
+export interface PortalTestUser {
+  id: string;
+  email: string;
+  password: string;
+  role: 'ADMIN' | 'FINANCE' | 'BUYER';
+  buyerId: string | null;
+}
+
+/** A user inserted straight into the database (argon2id, as the portal stores them). */
+export async function insertPortalUser(
+  db: Client,
+  opts: { role: 'ADMIN' | 'FINANCE' | 'BUYER'; buyerId?: string | null; email?: string; password?: string },
+): Promise<PortalTestUser> {
+  const email = (opts.email ?? portalEmail(opts.role.toLowerCase())).toLowerCase();
+  const password = opts.password ?? `pw-${randomBytes(9).toString('base64url')}`;
+  const hash = await argon2.hash(password, { type: argon2.argon2id });
+  const { rows } = await db.query(`INSERT INTO users (email, password_hash, role, buyer_id) VALUES ($1, $2, $3, $4) RETURNING id`, [
+    email,
+    hash,
+    opts.role,
+    opts.buyerId ?? null,
+  ]);
+  return { id: rows[0].id, email, password, role: opts.role, buyerId: opts.buyerId ?? null };
+}
+
+export const insertPortalAdmin = (db: Client) => insertPortalUser(db, { role: 'ADMIN' });
+
+export async function insertPortalBuyer(db: Client, opts: { name?: string; creditLimit?: string | null } = {}): Promise<string> {
+  const { rows } = await db.query(`INSERT INTO buyers (name, credit_limit) VALUES ($1, $2) RETURNING id`, [
+    opts.name ?? portalUnique('buyer'),
+    opts.creditLimit ?? null,
+  ]);
+  return rows[0].id;
+}
+
+/** A BUYER user with a buyer of its own. */
+export async function insertPortalBuyerUser(db: Client): Promise<PortalTestUser & { buyerId: string }> {
+  const buyerId = await insertPortalBuyer(db);
+  const user = await insertPortalUser(db, { role: 'BUYER', buyerId });
+  return { ...user, buyerId };
+}
+
+export async function insertPortalSupplier(db: Client, opts: { name?: string; payoutPercent?: string } = {}): Promise<string> {
+  const key = generateSupplierApiKey();
+  const { rows } = await db.query(
+    `INSERT INTO suppliers (name, api_key_hash, api_key_prefix, payout_percent) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [opts.name ?? portalUnique('supplier'), key.hash, key.prefix, opts.payoutPercent ?? '70'],
+  );
+  return rows[0].id;
+}
+
+export async function insertPortalCampaign(
+  db: Client,
+  opts: { buyerId: string; vertical?: string; bid?: string; name?: string },
+): Promise<string> {
+  const { rows } = await db.query(
+    `INSERT INTO campaigns (buyer_id, name, vertical_key, bid, status) VALUES ($1, $2, $3, $4, 'PAUSED') RETURNING id`,
+    [opts.buyerId, opts.name ?? portalUnique('campaign'), opts.vertical ?? 'auto-insurance', opts.bid ?? '10.00'],
+  );
+  return rows[0].id;
+}
+
+/**
+ * A lead and its sale to one buyer, written directly (as the exchange would after an auction):
+ * payout and margin are exact string arithmetic done by PostgreSQL's numeric (price × payout% / 100).
+ */
+export async function insertPortalSoldLead(
+  db: Client,
+  opts: {
+    supplierId: string;
+    buyerId: string;
+    campaignId: string;
+    price: string;
+    vertical?: string;
+    soldAt?: Date | string;
+    fields?: Record<string, unknown>;
+    consent?: Record<string, unknown> | null;
+  },
+): Promise<{ leadId: string; saleId: string; soldAt: string }> {
+  const vertical = opts.vertical ?? 'auto-insurance';
+  const fields = opts.fields ?? {
+    first_name: 'Ana',
+    last_name: 'Diaz',
+    email: `${portalUnique('lead')}@example.com`,
+    phone: '+13055550123',
+    zip: '33101',
+    state: 'FL',
+    age: 34,
+    credit_rating: 'good',
+    homeowner: true,
+    currently_insured: true,
+  };
+  const soldAt = opts.soldAt ?? new Date();
+  const lead = await db.query(
+    `INSERT INTO leads (supplier_id, vertical_key, status, fields, consent, sales_count, price_total, payout_total, sold_at)
+     VALUES ($1, $2, 'sold', $3, $4, 1, $5::numeric, round($5::numeric * 0.70, 2), $6) RETURNING id`,
+    [opts.supplierId, vertical, JSON.stringify(fields), opts.consent === undefined ? JSON.stringify({ tcpa: true, text: 'By clicking...' }) : opts.consent && JSON.stringify(opts.consent), opts.price, soldAt],
+  );
+  const sale = await db.query(
+    `INSERT INTO sales (lead_id, campaign_id, buyer_id, supplier_id, vertical_key, price, payout, margin, sold_at)
+     VALUES ($1, $2, $3, $4, $5, $6::numeric, round($6::numeric * 0.70, 2), $6::numeric - round($6::numeric * 0.70, 2), $7)
+     RETURNING id, to_char(sold_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sold_at`,
+    [lead.rows[0].id, opts.campaignId, opts.buyerId, opts.supplierId, vertical, opts.price, soldAt],
+  );
+  return { leadId: lead.rows[0].id, saleId: sale.rows[0].id, soldAt: sale.rows[0].sold_at };
+}
