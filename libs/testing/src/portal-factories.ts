@@ -1,6 +1,8 @@
 import { randomBytes } from 'crypto';
 import * as argon2 from 'argon2';
 import { Client } from 'pg';
+import Decimal from 'decimal.js';
+import { computePayout } from '../../auction-core/src';
 import { generateSupplierApiKey } from '@leadex/contracts';
 
 /** A direct connection to the run's test database, for arranging data the portal only reads. */
@@ -78,7 +80,7 @@ export async function insertPortalCampaign(
 
 /**
  * A lead and its sale to one buyer, written directly (as the exchange would after an auction):
- * payout and margin are exact string arithmetic done by PostgreSQL's numeric (price × payout% / 100).
+ * payout and margin by the exchange's own rule (70%, half-even), with its balanced ledger transaction.
  */
 export async function insertPortalSoldLead(
   db: Client,
@@ -107,16 +109,30 @@ export async function insertPortalSoldLead(
     currently_insured: true,
   };
   const soldAt = opts.soldAt ?? new Date();
+  // the same money rule and ledger as the exchange's sale, so suites sharing the database keep it balanced
+  const price = new Decimal(opts.price);
+  const { payout, margin } = computePayout(price, { payoutPercent: '70' });
+  const consent = opts.consent === undefined ? { tcpa: true, text: 'By clicking...' } : opts.consent;
+  await db.query('BEGIN');
   const lead = await db.query(
     `INSERT INTO leads (supplier_id, vertical_key, status, fields, consent, sales_count, price_total, payout_total, sold_at)
-     VALUES ($1, $2, 'sold', $3, $4, 1, $5::numeric, round($5::numeric * 0.70, 2), $6) RETURNING id`,
-    [opts.supplierId, vertical, JSON.stringify(fields), opts.consent === undefined ? JSON.stringify({ tcpa: true, text: 'By clicking...' }) : opts.consent && JSON.stringify(opts.consent), opts.price, soldAt],
+     VALUES ($1, $2, 'sold', $3, $4, 1, $5, $6, $7) RETURNING id`,
+    [opts.supplierId, vertical, JSON.stringify(fields), consent && JSON.stringify(consent), price.toFixed(2), payout.toFixed(2), soldAt],
   );
   const sale = await db.query(
     `INSERT INTO sales (lead_id, campaign_id, buyer_id, supplier_id, vertical_key, price, payout, margin, sold_at)
-     VALUES ($1, $2, $3, $4, $5, $6::numeric, round($6::numeric * 0.70, 2), $6::numeric - round($6::numeric * 0.70, 2), $7)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      RETURNING id, to_char(sold_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sold_at`,
-    [lead.rows[0].id, opts.campaignId, opts.buyerId, opts.supplierId, vertical, opts.price, soldAt],
+    [lead.rows[0].id, opts.campaignId, opts.buyerId, opts.supplierId, vertical, price.toFixed(2), payout.toFixed(2), margin.toFixed(2), soldAt],
   );
+  await db.query(
+    `WITH txn AS (INSERT INTO ledger_transactions (kind, sale_id, lead_id) VALUES ('SALE', $1, $2) RETURNING id)
+     INSERT INTO ledger_entries (transaction_id, account_type, account_id, direction, amount)
+     SELECT txn.id, e.t, e.a, e.d, e.amount FROM txn, (VALUES
+       ('BUYER', $3::uuid, 'DEBIT', $5::numeric), ('SUPPLIER', $4::uuid, 'CREDIT', $6::numeric), ('EXCHANGE_REVENUE', NULL::uuid, 'CREDIT', $7::numeric)
+     ) AS e(t, a, d, amount)`,
+    [sale.rows[0].id, lead.rows[0].id, opts.buyerId, opts.supplierId, price.toFixed(2), payout.toFixed(2), margin.toFixed(2)],
+  );
+  await db.query('COMMIT');
   return { leadId: lead.rows[0].id, saleId: sale.rows[0].id, soldAt: sale.rows[0].sold_at };
 }

@@ -81,12 +81,19 @@ describe('caps and credit limits under concurrency, across two exchange processe
   it('keeps every sale balanced in the ledger', async () => {
     const unbalanced = await db.query(
       `SELECT t.id FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
+        JOIN sales s ON s.id = t.sale_id
+        WHERE s.supplier_id = $1
         GROUP BY t.id HAVING sum(CASE WHEN e.direction = 'DEBIT' THEN e.amount ELSE -e.amount END) <> 0`,
+      [supplierId],
     );
     expect(unbalanced.rows).toEqual([]);
     const orphanSales = await db.query(
-      `SELECT s.id FROM sales s LEFT JOIN ledger_transactions t ON t.sale_id = s.id AND t.kind = 'SALE' WHERE t.id IS NULL`,
+      `SELECT s.id FROM sales s LEFT JOIN ledger_transactions t ON t.sale_id = s.id AND t.kind = 'SALE'
+        WHERE t.id IS NULL AND s.supplier_id = $1`,
+      [supplierId],
     );
+    const sold = await db.query(`SELECT count(*)::int AS n FROM sales WHERE supplier_id = $1`, [supplierId]);
+    expect(sold.rows[0].n).toBe(15); // 5 + 10 from the stories above: the check covered real sales
     expect(orphanSales.rows).toEqual([]);
   });
 });
