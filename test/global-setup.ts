@@ -3,7 +3,6 @@ import { register } from 'tsconfig-paths';
 
 // globalSetup runs outside jest's module mapper: resolve @leadex/* the way tsconfig does.
 register({ baseUrl: `${__dirname}/..`, paths: require('../tsconfig.json').compilerOptions.paths });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { migrate } = require('../libs/persistence/src/data-source') as typeof import('../libs/persistence/src/data-source');
 
 /**

@@ -1,11 +1,9 @@
-import { randomUUID } from 'crypto';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { LoggerModule } from 'nestjs-pino';
-import { LeadexConfig, LeadexConfigModule } from '@leadex/config';
-import { PersistenceModule } from '@leadex/persistence';
+import { PersistenceModule, RedisModule } from '@leadex/persistence';
+import { LeadexConfig, LeadexConfigModule, leadexLoggerModule } from '@leadex/config';
 import { AuthModule } from './auth/auth.module';
 import { BuyersModule } from './buyers/buyers.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
@@ -13,7 +11,6 @@ import { PortalExceptionFilter } from './common/domain-exception.filter';
 import { formatGraphQLError } from './common/graphql-error.formatter';
 import { queryComplexityPlugin } from './common/query-limits.plugin';
 import { depthLimitRule } from './common/query-limits.util';
-import { RedisModule } from './common/redis.module';
 import { HealthModule } from './health/health.module';
 import { DEFAULT_LEADS_PAGE } from './leads/leads.service';
 import { LeadsModule } from './leads/leads.module';
@@ -21,27 +18,11 @@ import { SuppliersModule } from './suppliers/suppliers.module';
 import { UsersModule } from './users/users.module';
 import { VerticalsModule } from './verticals/verticals.module';
 
-const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 @Module({
   imports: [
     LeadexConfigModule,
-    LoggerModule.forRootAsync({
-      inject: [LeadexConfig],
-      useFactory: (config: LeadexConfig) => ({
-        pinoHttp: {
-          level: config.LOG_LEVEL,
-          // A caller's x-request-id is kept (when sane) so one id follows a request across services.
-          genReqId: (req, res) => {
-            const given = req.headers['x-request-id'];
-            const id = typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
-            res.setHeader('x-request-id', id);
-            return id;
-          },
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
-        },
-      }),
-    }),
+    leadexLoggerModule('buyer-portal'),
     PersistenceModule,
     RedisModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({

@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import { randomUUID } from 'crypto';
-import { LoggerModule } from 'nestjs-pino';
-import { LeadexConfig, LeadexConfigModule } from '@leadex/config';
-import { PersistenceModule } from '@leadex/persistence';
-import { RedisModule } from './common/redis.module';
+import { PersistenceModule, RedisModule } from '@leadex/persistence';
+import { LeadexConfigModule, leadexLoggerModule } from '@leadex/config';
 import { HealthController } from './health/health.controller';
 import { IdempotencyService } from './leads/idempotency.service';
 import { LeadIntakeService } from './leads/lead-intake.service';
@@ -19,21 +16,7 @@ import { VerticalsController } from './verticals/verticals.controller';
 @Module({
   imports: [
     LeadexConfigModule,
-    LoggerModule.forRootAsync({
-      inject: [LeadexConfig],
-      useFactory: (config: LeadexConfig) => ({
-        pinoHttp: {
-          level: config.LOG_LEVEL,
-          genReqId: (req: any, res: any) => {
-            const id = (req.headers['x-request-id'] as string) || randomUUID();
-            res.setHeader?.('x-request-id', id);
-            return id;
-          },
-          customProps: () => ({ app: 'exchange' }),
-          redact: ['req.headers.authorization'],
-        },
-      }),
-    }),
+    leadexLoggerModule('exchange'),
     PersistenceModule,
     RedisModule,
   ],

@@ -1,2 +1,3 @@
 export * from './leadex-config';
 export * from './config.module';
+export * from './logging.module';

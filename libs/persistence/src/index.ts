@@ -3,3 +3,4 @@ export * from './money.transformer';
 export * from './data-source';
 export * from './persistence.module';
 export * from './pg-errors';
+export * from './redis.module';

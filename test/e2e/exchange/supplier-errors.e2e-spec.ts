@@ -94,15 +94,15 @@ describe('supplier API errors', () => {
   });
 
   it('serves the vertical schema with pii flags and the OpenAPI document', async () => {
-    const v = await (await fetch(`${ex.url}/v1/verticals/auto-insurance`, { headers: auth })).json();
+    const v: any = await (await fetch(`${ex.url}/v1/verticals/auto-insurance`, { headers: auth })).json();
     const byName = Object.fromEntries(v.fields.map((f: any) => [f.name, f]));
     expect(byName.phone).toMatchObject({ pii: true, required: true });
     expect(byName.zip).toMatchObject({ pii: false, required: true });
-    const list = await (await fetch(`${ex.url}/v1/verticals`, { headers: auth })).json();
+    const list: any = await (await fetch(`${ex.url}/v1/verticals`, { headers: auth })).json();
     expect(list.map((x: any) => x.key)).toEqual(expect.arrayContaining(['auto-insurance', 'mortgage', 'solar']));
     const docs = await fetch(`${ex.url}/docs/json`);
     expect(docs.status).toBe(200);
-    expect(Object.keys((await docs.json()).paths)).toEqual(expect.arrayContaining(['/v1/leads', '/v1/leads/{id}', '/v1/verticals']));
+    expect(Object.keys(((await docs.json()) as any).paths)).toEqual(expect.arrayContaining(['/v1/leads', '/v1/leads/{id}', '/v1/verticals']));
   });
 
   it('health answers ok when PostgreSQL and Redis answer', async () => {

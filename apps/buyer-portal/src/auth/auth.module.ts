@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule, JwtSignOptions } from '@nestjs/jwt';
 import type Redis from 'ioredis';
 import { LeadexConfig } from '@leadex/config';
-import { REDIS } from '../common/redis.module';
+import { REDIS } from '@leadex/persistence';
 import { AuthGuard } from './auth.guard';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { REDIS } from '../common/redis.module';
+import { REDIS } from '@leadex/persistence';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';

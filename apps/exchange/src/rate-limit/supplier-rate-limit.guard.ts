@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nest
 import Redis from 'ioredis';
 import { LeadexConfig } from '@leadex/config';
 import { DomainException, ErrorCode } from '@leadex/contracts';
-import { REDIS } from '../common/redis.module';
+import { REDIS } from '@leadex/persistence';
 import { SupplierProfile } from '../market/catalog.types';
 
 /**

@@ -4,7 +4,7 @@ import { LeadexConfig } from '@leadex/config';
 
 export const REDIS = Symbol('REDIS');
 
-/** Closes the portal's Redis connection when the app stops, so tests and rolling restarts exit cleanly. */
+/** Closes the Redis connection when the app stops, so tests and rolling restarts exit cleanly. */
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -14,7 +14,7 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-/** One ioredis client per portal process; commands fail fast rather than queue while Redis is down. */
+/** One ioredis client per process, for both apps; commands fail fast rather than queue while Redis is down. */
 @Global()
 @Module({
   providers: [
@@ -22,7 +22,7 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [LeadexConfig],
       useFactory: (config: LeadexConfig) => {
-        const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, disconnectTimeout: 200, connectionName: 'leadex-portal' });
+        const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, disconnectTimeout: 200, connectionName: `leadex-${process.env.LEADEX_APP ?? 'app'}` });
         // Log an outage once, not once per reconnect attempt; /health reports it while it lasts.
         let down = false;
         const logger = new Logger('Redis');
