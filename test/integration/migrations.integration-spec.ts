@@ -45,3 +45,28 @@ describe('the migrated database', () => {
     await expect(db.query(`UPDATE buyers SET balance = -10.01 WHERE id = $1`, [b.rows[0].id])).rejects.toThrow(/buyers_within_credit_limit/);
   });
 });
+
+describe('the latest migration', () => {
+  it('reverts and re-applies cleanly', async () => {
+    const { DataSource } = await import('typeorm');
+    const { dataSourceOptions } = await import('@leadex/persistence');
+    // a scratch database of its own: reverting must not disturb the suites sharing the run's database
+    const base = process.env.LEADEX_TEST_DATABASE_URL!.replace(/\/[^/]+$/, '');
+    const name = `leadex_revert_${Date.now()}`;
+    const admin = new Client({ connectionString: `${base}/postgres` });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      const ds = new DataSource(dataSourceOptions(`${base}/${name}`, 2));
+      await ds.initialize();
+      await ds.runMigrations();
+      await ds.undoLastMigration();
+      const applied = await ds.runMigrations();
+      expect(applied).toHaveLength(1);
+      await ds.destroy();
+    } finally {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
