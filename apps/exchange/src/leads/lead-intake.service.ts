@@ -18,6 +18,10 @@ export interface IncomingLead {
   emailKey: string | null;
   requestHash: string;
   idempotencyKeys: string[];
+  /** The ping this lead is the post of. */
+  pingId?: string | null;
+  /** Imposed status (expired, mismatch): stored as such, not deduplicated, not auctioned. */
+  status?: 'expired' | 'mismatch';
 }
 
 export interface StoredLead {
@@ -42,7 +46,7 @@ export class LeadIntakeService {
 
   async store(lead: IncomingLead): Promise<StoredLead> {
     const leadId = randomUUID();
-    const checkDuplicates = !lead.test && lead.vertical.duplicateWindowDays > 0;
+    const checkDuplicates = !lead.test && !lead.status && lead.vertical.duplicateWindowDays > 0;
     const lockKeys = checkDuplicates
       ? [lead.phoneKey && `p|${lead.phoneKey}`, lead.emailKey && `e|${lead.emailKey}`]
           .filter((k): k is string => !!k)
@@ -51,11 +55,11 @@ export class LeadIntakeService {
       : [];
     // one round trip: locks, duplicate check, insert and idempotency in leadex_store_lead (see its migration)
     const { rows } = await this.pool.query(
-      `SELECT leadex_store_lead($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS duplicate_of`,
+      `SELECT leadex_store_lead($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) AS duplicate_of`,
       [
         leadId, lead.supplierId, lead.vertical.key, lead.externalId, lead.test, lead.fields, lead.consent, lead.source,
         lead.phoneKey, lead.emailKey, lead.vertical.duplicateWindowDays, lead.vertical.maxSales, lead.requestHash, lockKeys,
-        lead.idempotencyKeys,
+        lead.idempotencyKeys, lead.pingId ?? null, lead.status ?? null,
       ],
     );
     return { leadId, duplicateOf: rows[0].duplicate_of };

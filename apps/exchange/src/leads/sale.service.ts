@@ -4,7 +4,7 @@ import { randomUUID } from 'crypto';
 import Decimal from 'decimal.js';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { capPeriodStart, computePayout } from '@leadex/auction-core';
+import { capPeriodStart, CapPeriod, computePayout } from '@leadex/auction-core';
 import { PG_CHECK_VIOLATION, pgPoolOf } from '@leadex/persistence';
 import { CampaignProfile, SupplierProfile } from '../market/catalog.types';
 import { MarketStateService } from '../market/market-state.service';
@@ -15,13 +15,23 @@ export interface SaleRequest {
   campaign: CampaignProfile;
   price: Decimal;
   idempotencyKeys: string[];
+  /** The buyer's own id for its bid, from its ping answer. */
+  bidId?: string | null;
   /** The supplier's answer if this sale completes it; stored with the sale. */
   response: (payout: Decimal) => Record<string, unknown>;
 }
 
 export type SaleOutcome =
-  | { sold: true; saleId: string; price: Decimal; payout: Decimal; margin: Decimal; soldAt: Date }
+  | { sold: true; saleId: string; price: Decimal; payout: Decimal; margin: Decimal; soldAt: Date; caps: CapHold[] }
   | { sold: false; reason: 'cap_reached' | 'insufficient_funds' | 'lead_unavailable' };
+
+/** A cap counter a sale counted against, so a released hold can give it back. */
+export interface CapHold {
+  period: CapPeriod;
+  periodStart: Date;
+  maxLeads: number | null;
+  maxSpend: string | null;
+}
 
 /** SQLSTATEs raised by leadex_reserve_sale when a rule refuses the reservation. */
 const REFUSALS: Record<string, 'cap_reached' | 'lead_unavailable' | 'insufficient_funds'> = {
@@ -45,7 +55,45 @@ export class SaleService {
     this.pool = pgPoolOf(dataSource);
   }
 
-  async reserve(req: SaleRequest, now = new Date()): Promise<SaleOutcome> {
+  /** One-phase sale (no buyer answer awaited): hold and confirm in one round trip. */
+  reserve(req: SaleRequest, now = new Date()): Promise<SaleOutcome> {
+    return this.attempt(req, now, 'reserve');
+  }
+
+  /** Phase one for a buyer with a post endpoint: caps, funds and the lead held, no ledger yet. */
+  hold(req: SaleRequest, now = new Date()): Promise<SaleOutcome> {
+    return this.attempt(req, now, 'hold');
+  }
+
+  /** Phase two: the buyer accepted; the held sale becomes a sale with its ledger transaction. */
+  async confirm(hold: Extract<SaleOutcome, { sold: true }>, req: SaleRequest): Promise<SaleOutcome> {
+    try {
+      const { rows } = await this.pool.query(`SELECT leadex_confirm_sale($1, $2, $3, $4) AS sold_at`, [
+        hold.saleId, randomUUID(), req.idempotencyKeys, req.response(hold.payout),
+      ]);
+      return { ...hold, soldAt: new Date(rows[0].sold_at) };
+    } catch (e: any) {
+      if (e?.code === 'LX004') return { sold: false, reason: 'lead_unavailable' };
+      throw e;
+    }
+  }
+
+  /** The buyer refused or did not answer: the hold is undone, in this process's view too. */
+  async release(hold: Extract<SaleOutcome, { sold: true }>, req: SaleRequest): Promise<void> {
+    const { rows } = await this.pool.query(`SELECT leadex_release_sale($1) AS released`, [hold.saleId]);
+    if (rows[0].released) this.market.undoSale(req.campaign.id, req.campaign.buyerId, hold.price, hold.caps);
+  }
+
+  /** Holds left PENDING by a process that died mid-post are released. */
+  async releaseAbandonedHolds(olderThanMs: number): Promise<number> {
+    const { rows } = await this.pool.query(
+      `SELECT leadex_release_sale(id) FROM sales WHERE status = 'PENDING' AND sold_at < now() - make_interval(secs => $1::double precision / 1000)`,
+      [olderThanMs],
+    );
+    return rows.length;
+  }
+
+  private async attempt(req: SaleRequest, now: Date, phase: 'reserve' | 'hold'): Promise<SaleOutcome> {
     const { campaign, price } = req;
     const { payout, margin } = computePayout(price, { payoutPercent: req.supplier.payoutPercent, fixedPayout: req.supplier.fixedPayout });
     const caps = campaign.caps.map((cap) => ({
@@ -55,18 +103,21 @@ export class SaleService {
       maxSpend: cap.maxSpend ? cap.maxSpend.toFixed(2) : null,
     }));
     const saleId = randomUUID();
+    const money = [price.toFixed(2), payout.toFixed(2), margin.toFixed(2)];
     try {
-      // one round trip, one implicit transaction: see leadex_reserve_sale in migrations/
-      const { rows } = await this.pool.query(
-        `SELECT leadex_reserve_sale($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS sold_at`,
-        [
-          saleId, randomUUID(), req.leadId, campaign.id, campaign.buyerId, price.toFixed(2), payout.toFixed(2), margin.toFixed(2),
-          JSON.stringify(caps), req.idempotencyKeys, req.response(payout),
-        ],
-      );
+      // one round trip, one implicit transaction: see leadex_hold_sale / leadex_reserve_sale in migrations/
+      const { rows } =
+        phase === 'reserve'
+          ? await this.pool.query(`SELECT leadex_reserve_sale($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS sold_at`, [
+              saleId, randomUUID(), req.leadId, campaign.id, campaign.buyerId, ...money, JSON.stringify(caps), req.idempotencyKeys,
+              req.response(payout), req.bidId ?? null,
+            ])
+          : await this.pool.query(`SELECT leadex_hold_sale($1, $2, $3, $4, $5, $6, $7, $8, $9), now() AS sold_at`, [
+              saleId, req.leadId, campaign.id, campaign.buyerId, ...money, JSON.stringify(caps), req.bidId ?? null,
+            ]);
       const soldAt = new Date(rows[0].sold_at);
       this.market.recordSale(campaign.id, campaign.buyerId, price, caps, soldAt);
-      return { sold: true, saleId, price, payout, margin, soldAt };
+      return { sold: true, saleId, price, payout, margin, soldAt, caps };
     } catch (e: any) {
       const capViolation = e?.code === PG_CHECK_VIOLATION && /cap_counters/.test(e?.constraint ?? '');
       const reason = REFUSALS[e?.code] ?? (capViolation ? 'cap_reached' : undefined);

@@ -86,6 +86,17 @@ export class MarketStateService implements OnModuleInit, OnApplicationShutdown {
     if (c) c.lastWonAt = Math.max(c.lastWonAt, at.getTime());
   }
 
+  /** A held sale was released: give its counts back until the next refresh confirms. */
+  undoSale(campaignId: string, buyerId: string, price: Decimal, caps: { period: CapPeriod; periodStart: Date }[]): void {
+    for (const cap of caps) {
+      const key = usageKey(campaignId, cap.period, cap.periodStart);
+      const u = this.usage.get(key);
+      if (u) this.usage.set(key, { leads: Math.max(0, u.leads - 1), spend: Decimal.max(0, u.spend.minus(price)) });
+    }
+    const f = this.funds.get(buyerId);
+    if (f) f.balance = f.balance.plus(price);
+  }
+
   /** The database refused a cap: hold it as full here until the next refresh says otherwise. */
   markCapFull(campaignId: string, period: CapPeriod, periodStart: Date): void {
     this.usage.set(usageKey(campaignId, period, periodStart), { leads: Number.MAX_SAFE_INTEGER, spend: new Decimal('1e15') });
