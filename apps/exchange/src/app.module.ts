@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { PersistenceModule, RedisModule } from '@leadex/persistence';
 import { LeadexConfigModule, leadexLoggerModule } from '@leadex/config';
+import { LiveAuctionService } from './auction/live-auction.service';
+import { WaterfallService } from './auction/waterfall.service';
+import { BuyerHttpClient } from './buyers/buyer-http.client';
+import { BuyerUrlGuard } from './buyers/buyer-url-guard';
 import { HealthController } from './health/health.controller';
 import { IdempotencyService } from './leads/idempotency.service';
 import { LeadIntakeService } from './leads/lead-intake.service';
@@ -9,8 +13,11 @@ import { LeadsService } from './leads/leads.service';
 import { SaleService } from './leads/sale.service';
 import { CatalogService } from './market/catalog.service';
 import { MarketStateService } from './market/market-state.service';
+import { PingPostController } from './ping-post/ping-post.controller';
+import { PingPostService } from './ping-post/ping-post.service';
 import { SupplierRateLimitGuard } from './rate-limit/supplier-rate-limit.guard';
 import { SupplierAuthGuard } from './suppliers/supplier-auth.guard';
+import { LeadEventsService } from './timeline/lead-events.service';
 import { VerticalsController } from './verticals/verticals.controller';
 
 @Module({
@@ -20,7 +27,7 @@ import { VerticalsController } from './verticals/verticals.controller';
     PersistenceModule,
     RedisModule,
   ],
-  controllers: [HealthController, LeadsController, VerticalsController],
+  controllers: [HealthController, LeadsController, PingPostController, VerticalsController],
   providers: [
     CatalogService,
     MarketStateService,
@@ -28,6 +35,12 @@ import { VerticalsController } from './verticals/verticals.controller';
     LeadIntakeService,
     SaleService,
     LeadsService,
+    BuyerUrlGuard,
+    BuyerHttpClient,
+    LiveAuctionService,
+    WaterfallService,
+    LeadEventsService,
+    PingPostService,
     SupplierAuthGuard,
     SupplierRateLimitGuard,
   ],

@@ -86,6 +86,34 @@ export class LeadexConfig {
   @Transform(toBool) @IsBoolean()
   GRAPHQL_INTROSPECTION = true;
 
+  /** Buyer ping deadline when a campaign sets no timeoutMs, in ms. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(60000)
+  BUYER_PING_TIMEOUT_MS = 500;
+
+  /** The whole auction (every buyer ping) answers within this many ms of the lead's arrival. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(60000)
+  AUCTION_DEADLINE_MS = 750;
+
+  /** Deadline of the post of a sold lead to the winning buyer's postUrl, in ms. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(120000)
+  BUYER_POST_TIMEOUT_MS = 3000;
+
+  /** Keep-alive connections per buyer origin (host:port) in the buyer HTTP pool. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1024)
+  BUYER_POOL_CONNECTIONS = 64;
+
+  /** Largest buyer answer read, in bytes; a longer one is an error (64 KiB). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(16777216)
+  BUYER_RESPONSE_MAX_BYTES = 65536;
+
+  /** Buyer URLs may point at private/loopback addresses (SSRF guard off); default off in production. */
+  @Transform(toBool) @IsBoolean()
+  ALLOW_PRIVATE_BUYER_URLS = true;
+
+  /** How long a ping's bid holds for the post, in seconds. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  PING_TTL_SECONDS = 120;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -110,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LeadexConfig {
     if (!config.JWT_SECRET) problems.push('JWT_SECRET is required in production');
     else if (config.JWT_SECRET.length < 32) problems.push('JWT_SECRET must be at least 32 characters in production');
     if (config.GRAPHQL_INTROSPECTION && env.GRAPHQL_INTROSPECTION === undefined) config.GRAPHQL_INTROSPECTION = false;
+    // `raw`, not `env`: an empty ALLOW_PRIVATE_BUYER_URLS= must not switch the SSRF guard off.
+    if (config.ALLOW_PRIVATE_BUYER_URLS && raw.ALLOW_PRIVATE_BUYER_URLS === undefined) config.ALLOW_PRIVATE_BUYER_URLS = false;
   }
   if (problems.length) throw new ConfigValidationError(problems);
   return config;

@@ -49,7 +49,12 @@ export async function createTestCampaign(
   opts: {
     buyerId: string;
     vertical: string;
-    bid: string;
+    /** Fixed price; null for a live campaign priced by its ping URL. */
+    bid: string | null;
+    pingUrl?: string;
+    postUrl?: string;
+    timeoutMs?: number;
+    template?: Record<string, unknown>;
     filters?: unknown[];
     caps?: unknown[];
     schedule?: unknown;
@@ -59,11 +64,13 @@ export async function createTestCampaign(
   },
 ): Promise<string> {
   const { rows } = await db.query(
-    `INSERT INTO campaigns (buyer_id, name, vertical_key, bid, filters, caps, schedule, status, priority, excluded_supplier_ids)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    `INSERT INTO campaigns (buyer_id, name, vertical_key, bid, filters, caps, schedule, status, priority, excluded_supplier_ids,
+                            ping_url, post_url, timeout_ms, template)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
     [
       opts.buyerId, uniq('campaign'), opts.vertical, opts.bid, JSON.stringify(opts.filters ?? []), JSON.stringify(opts.caps ?? []),
       opts.schedule ? JSON.stringify(opts.schedule) : null, opts.status ?? 'ACTIVE', opts.priority ?? 0, opts.excludedSupplierIds ?? [],
+      opts.pingUrl ?? null, opts.postUrl ?? null, opts.timeoutMs ?? null, opts.template ? JSON.stringify(opts.template) : null,
     ],
   );
   return rows[0].id;

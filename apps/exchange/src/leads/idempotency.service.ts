@@ -29,10 +29,11 @@ export class IdempotencyService {
     this.pool = pgPoolOf(dataSource);
   }
 
-  static keysFor(header: string | undefined, externalId: string | undefined | null): IdempotencyKey[] {
+  /** `scope` keeps a ping's external_id apart from the lead's, which its post may repeat. */
+  static keysFor(header: string | undefined, externalId: string | undefined | null, scope = ''): IdempotencyKey[] {
     const keys: IdempotencyKey[] = [];
     if (header !== undefined) keys.push({ key: `header:${header}`, permanent: false });
-    if (externalId) keys.push({ key: `external_id:${externalId}`, permanent: true });
+    if (externalId) keys.push({ key: `${scope}external_id:${externalId}`, permanent: true });
     return keys;
   }
 
@@ -75,7 +76,8 @@ export class IdempotencyService {
     );
     const row = existing.rows[0];
     if (!row) return this.claim(supplierId, keys, endpoint, hash); // released meanwhile: try again
-    const what = taken.key.startsWith('external_id:') ? `external_id "${taken.key.slice(12)}"` : 'this Idempotency-Key';
+    const external = taken.key.match(/external_id:(.*)$/s);
+    const what = external ? `external_id "${external[1]}"` : 'this Idempotency-Key';
     if (row.endpoint !== endpoint || row.request_hash !== hash) {
       throw new DomainException(ErrorCode.IdempotencyMismatch, `${what} was already used for a different request`);
     }

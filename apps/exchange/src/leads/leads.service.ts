@@ -3,18 +3,27 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { formatMoney, LeadView, runFixedPriceAuction } from '@leadex/auction-core';
+import { formatMoney, parseMoney } from '@leadex/auction-core';
 import { LeadexConfig } from '@leadex/config';
 import { DomainException, ErrorCode, LeadStatus } from '@leadex/contracts';
 import { pgPoolOf } from '@leadex/persistence';
+import { LiveAuctionService } from '../auction/live-auction.service';
+import { WaterfallService } from '../auction/waterfall.service';
 import { CatalogService } from '../market/catalog.service';
 import { SupplierProfile, VerticalProfile } from '../market/catalog.types';
-import { MarketStateService } from '../market/market-state.service';
+import { LeadEventsService } from '../timeline/lead-events.service';
 import { DirectPostDto } from './dto/direct-post.dto';
 import { IdempotencyService } from './idempotency.service';
 import { LeadIntakeService } from './lead-intake.service';
 import { requestHash } from './request-hash.util';
 import { SaleService } from './sale.service';
+
+/** The fields a buyer may see before it buys: everything but the vertical's PII. */
+export function withoutPii(fields: Record<string, unknown>, vertical: VerticalProfile): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) if (!vertical.validator.piiFields.has(k)) out[k] = v;
+  return out;
+}
 
 export interface SupplierAnswer {
   replayed: boolean;
@@ -34,19 +43,21 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
     @InjectDataSource() dataSource: DataSource,
     private readonly config: LeadexConfig,
     private readonly catalog: CatalogService,
-    private readonly market: MarketStateService,
     private readonly idempotency: IdempotencyService,
     private readonly intake: LeadIntakeService,
     private readonly sales: SaleService,
+    private readonly auction: LiveAuctionService,
+    private readonly waterfall: WaterfallService,
+    private readonly events: LeadEventsService,
   ) {
     this.pool = pgPoolOf(dataSource);
   }
 
   onModuleInit(): void {
     const sweep = () =>
-      this.intake
-        .closeAbandoned(this.config.IDEMPOTENCY_STALE_MS)
-        .catch((e) => this.log.warn(`closing abandoned leads failed: ${e.message}`));
+      Promise.all([this.sales.releaseAbandonedHolds(this.config.IDEMPOTENCY_STALE_MS), this.intake.closeAbandoned(this.config.IDEMPOTENCY_STALE_MS)]).catch(
+        (e) => this.log.warn(`closing abandoned leads failed: ${e.message}`),
+      );
     this.sweeper = setInterval(sweep, 60_000);
     this.sweeper.unref();
   }
@@ -102,39 +113,42 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
     if (stored.duplicateOf) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.DUPLICATE, sales: 0 } };
     if (dto.test) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 } };
 
-    const lead: LeadView = { supplierId: supplier.id, fields, source: dto.source as Record<string, unknown> | undefined };
-    const body = await this.sell(leadId, lead, vertical, supplier, claim.keys);
+    const body = await this.sell(leadId, dto, fields, vertical, supplier, claim.keys);
     return { replayed: false, body };
   }
 
-  /** Tries the ranked bids in order until one reservation commits; otherwise the lead is unsold. */
+  /** Auctions a stored lead (live buyers pinged without PII) and sells it down the plan. */
   private async sell(
     leadId: string,
-    lead: LeadView,
+    dto: DirectPostDto,
+    fields: Record<string, unknown>,
     vertical: VerticalProfile,
     supplier: SupplierProfile,
     keys: string[],
   ): Promise<Record<string, unknown>> {
-    const now = new Date();
-    const floor = Decimal.max(vertical.floorPrice, supplier.fixedPayout ?? 0);
-    const bids = runFixedPriceAuction(this.catalog.campaignsOf(vertical.key), lead, vertical.key, this.market.view(now, supplier.blockedBuyerIds), floor);
-    for (const bid of bids) {
-      const campaign = this.catalog.campaign(bid.campaignId);
-      if (!campaign) continue;
-      const outcome = await this.sales.reserve({
-        leadId,
-        supplier,
-        campaign,
-        price: bid.price,
-        idempotencyKeys: keys,
-        response: (payout) => ({ lead_id: leadId, status: LeadStatus.SOLD, price: formatMoney(payout), sales: 1 }),
-      });
-      if (outcome.sold) return { lead_id: leadId, status: LeadStatus.SOLD, price: formatMoney(outcome.payout), sales: 1 };
-      if (outcome.reason === 'lead_unavailable') break;
+    const { plan, events } = await this.auction.run({
+      pingId: leadId,
+      lead: { supplierId: supplier.id, fields, source: dto.source as Record<string, unknown> | undefined },
+      pingFields: withoutPii(fields, vertical),
+      vertical,
+      supplier,
+      minPayout: dto.min_price ? parseMoney(dto.min_price) : null,
+    });
+    for (const e of events) e.leadId = leadId;
+    const answer = (payout: Decimal) => ({ lead_id: leadId, status: LeadStatus.SOLD, price: formatMoney(payout), sales: 1 });
+    try {
+      const result = await this.waterfall.sell(
+        { leadId, pingId: leadId, vertical: vertical.key, supplier, fields, consent: dto.consent ? { ...dto.consent } : null, idempotencyKeys: keys, answer },
+        plan,
+        events,
+      );
+      if (result.sold) return answer(result.payout);
+      const unsold = { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 };
+      await this.intake.finishUnsold(leadId, supplier.id, keys, unsold);
+      return unsold;
+    } finally {
+      this.events.recordLater(events);
     }
-    const unsold = { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 };
-    await this.intake.finishUnsold(leadId, supplier.id, keys, unsold);
-    return unsold;
   }
 
   /** A supplier's own lead, as it stands. */

@@ -23,7 +23,7 @@ export interface SaleRequest {
 
 export type SaleOutcome =
   | { sold: true; saleId: string; price: Decimal; payout: Decimal; margin: Decimal; soldAt: Date; caps: CapHold[] }
-  | { sold: false; reason: 'cap_reached' | 'insufficient_funds' | 'lead_unavailable' };
+  | { sold: false; reason: 'cap_reached' | 'insufficient_funds' | 'lead_unavailable' | 'buyer_refused' };
 
 /** A cap counter a sale counted against, so a released hold can give it back. */
 export interface CapHold {

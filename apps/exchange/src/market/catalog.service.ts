@@ -7,6 +7,7 @@ import { Cap, CapPeriod, compileFilters, FilterRule, Schedule } from '@leadex/au
 import { LeadexConfig } from '@leadex/config';
 import { CHANGES_CHANNEL } from '@leadex/contracts';
 import { pgPoolOf } from '@leadex/persistence';
+import { BuyerTemplate, compileBuyerTemplate, CompiledTemplate } from '../buyers/buyer-wire-format';
 import { LeadFieldsValidator } from '../verticals/lead-fields.validator';
 import { CampaignProfile, SupplierProfile, VerticalProfile } from './catalog.types';
 
@@ -15,7 +16,7 @@ const SUPPLIER_SQL = `SELECT id, name, api_key_hash, status, payout_percent, fix
 const VERTICAL_SQL = `SELECT key, name, description, active, max_sales, duplicate_window_days, return_window_days,
   floor_price, schema FROM verticals`;
 const CAMPAIGN_SQL = `SELECT id, buyer_id, name, vertical_key, bid, status, priority, filters, caps, schedule,
-  excluded_supplier_ids, last_won_at FROM campaigns`;
+  excluded_supplier_ids, last_won_at, ping_url, post_url, timeout_ms, template FROM campaigns`;
 
 /**
  * The exchange's in-memory catalog: suppliers, verticals and campaigns (filters compiled once).
@@ -239,6 +240,17 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
+  /** A stored template that does not compile leaves the campaign unable to bid, loudly. */
+  private compileTemplate(campaignId: string, template: BuyerTemplate | null): { ok: boolean; template: CompiledTemplate | null } {
+    if (!template) return { ok: true, template: null };
+    try {
+      return { ok: true, template: compileBuyerTemplate(template) };
+    } catch (e) {
+      this.log.error(`campaign ${campaignId} has an invalid buyer template and will not bid: ${(e as Error).message}`);
+      return { ok: false, template: null };
+    }
+  }
+
   /** A stored filter the core refuses (written around the portal's validation) buys nothing, loudly. */
   private compile(campaignId: string, rules: unknown): CampaignProfile['filter'] {
     try {
@@ -258,15 +270,20 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     }));
     const schedule: Schedule | null = row.schedule ?? null;
     const lastWonAt = row.last_won_at ? new Date(row.last_won_at).getTime() : 0;
+    const template = this.compileTemplate(row.id, row.template);
     return {
       id: row.id,
       buyerId: row.buyer_id,
       name: row.name,
       vertical: row.vertical_key,
       bid: row.bid === null ? null : new Decimal(row.bid),
-      active: row.status === 'ACTIVE',
+      active: row.status === 'ACTIVE' && template.ok,
       priority: row.priority,
       filter: this.compile(row.id, row.filters),
+      pingUrl: row.ping_url,
+      postUrl: row.post_url,
+      timeoutMs: row.timeout_ms,
+      template: template.template,
       schedule,
       timezone: schedule?.timezone ?? null,
       caps,

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { CampaignSnapshot } from '@leadex/auction-core';
+import { CompiledTemplate } from '../buyers/buyer-wire-format';
 import { LeadFieldsValidator } from '../verticals/lead-fields.validator';
 
 /** What the exchange keeps in memory of a supplier, looked up by API-key hash on every request. */
@@ -33,4 +34,12 @@ export interface VerticalProfile {
 export interface CampaignProfile extends CampaignSnapshot {
   name: string;
   timezone: string | null;
+  /** Live pricing: the buyer's ping endpoint answers each lead with a bid. */
+  pingUrl: string | null;
+  /** The buyer's post endpoint, which accepts or refuses the lead before the sale completes. */
+  postUrl: string | null;
+  /** This buyer's ping deadline (ms); null = the exchange default. */
+  timeoutMs: number | null;
+  /** The buyer's own wire format, compiled once; null = the contract's default JSON. */
+  template: CompiledTemplate | null;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIP, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 export class LeadSourceDto {
   @ApiPropertyOptional({ description: 'Your own traffic source or campaign id, for reports by sub_id', example: 'fb-campaign-7' })
@@ -59,6 +59,10 @@ export class DirectPostDto {
   @ApiPropertyOptional({ type: LeadConsentDto })
   @IsOptional() @ValidateNested() @Type(() => LeadConsentDto)
   consent?: LeadConsentDto;
+
+  @ApiPropertyOptional({ description: 'The least payout you accept for this lead, e.g. "5.00"; lower bids are ignored', example: '5.00' })
+  @IsOptional() @Matches(/^\d{1,12}(\.\d{1,2})?$/, { message: 'min_price must be a decimal string with at most two places, e.g. "5.00"' })
+  min_price?: string;
 
   @ApiProperty({
     description: "The lead's fields, per the vertical's schema (GET /v1/verticals/:key)",

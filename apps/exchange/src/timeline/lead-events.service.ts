@@ -1,0 +1,86 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { formatMoney } from '@leadex/auction-core';
+import { pgPoolOf } from '@leadex/persistence';
+
+/** One step of a lead's life: a ping sent and its answer, a post and the buyer's answer, a sale. */
+export interface LeadEvent {
+  leadId?: string | null;
+  pingId?: string | null;
+  campaignId?: string | null;
+  kind: 'ping' | 'post' | 'sale' | 'note';
+  /** bid, no_bid, timeout, error, malformed, refused, accepted, rejected, sold, cap_reached... */
+  outcome: string;
+  latencyMs?: number | null;
+  price?: Decimal | null;
+  /** PII-free detail, e.g. the reason a buyer gave. */
+  detail?: Record<string, unknown> | null;
+  at?: Date;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  outcome: string;
+  campaign_id: string | null;
+  latency_ms: number | null;
+  price: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** The audit timeline, written in one statement per auction and read back per lead. */
+@Injectable()
+export class LeadEventsService {
+  private readonly log = new Logger(LeadEventsService.name);
+  private readonly pool: Pool;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.pool = pgPoolOf(dataSource);
+  }
+
+  async record(events: LeadEvent[]): Promise<void> {
+    if (!events.length) return;
+    const col = <T>(f: (e: LeadEvent) => T) => events.map(f);
+    await this.pool.query(
+      `INSERT INTO lead_events (lead_id, ping_id, campaign_id, kind, outcome, latency_ms, price, detail, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::numeric[], $8::jsonb[], $9::timestamptz[])`,
+      [
+        col((e) => e.leadId ?? null),
+        col((e) => e.pingId ?? null),
+        col((e) => e.campaignId ?? null),
+        col((e) => e.kind),
+        col((e) => e.outcome),
+        col((e) => (e.latencyMs === null || e.latencyMs === undefined ? null : Math.round(e.latencyMs))),
+        col((e) => (e.price ? e.price.toFixed(2) : null)),
+        col((e) => (e.detail ? JSON.stringify(e.detail) : null)),
+        col((e) => e.at ?? new Date()),
+      ],
+    );
+  }
+
+  /** Records without making the caller wait or fail: the timeline must never cost a sale. */
+  recordLater(events: LeadEvent[]): void {
+    this.record(events).catch((e) => this.log.error(`could not record ${events.length} timeline events: ${e.message}`));
+  }
+
+  /** A lead's timeline, including the ping it was the post of. */
+  async timeline(leadId: string, pingId: string | null): Promise<TimelineEntry[]> {
+    const { rows } = await this.pool.query(
+      `SELECT created_at, kind, outcome, campaign_id, latency_ms, price, detail FROM lead_events
+        WHERE lead_id = $1 OR ($2::uuid IS NOT NULL AND ping_id = $2) ORDER BY created_at, id`,
+      [leadId, pingId],
+    );
+    return rows.map((r) => ({
+      at: r.created_at.toISOString(),
+      kind: r.kind,
+      outcome: r.outcome,
+      campaign_id: r.campaign_id,
+      latency_ms: r.latency_ms,
+      price: r.price === null ? null : formatMoney(r.price),
+      detail: r.detail,
+    }));
+  }
+}
