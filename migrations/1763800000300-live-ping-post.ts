@@ -70,8 +70,16 @@ export class LivePingPost1763800000300 implements MigrationInterface {
       CREATE INDEX lead_events_lead_idx ON lead_events (lead_id, id) WHERE lead_id IS NOT NULL;
       CREATE INDEX lead_events_ping_idx ON lead_events (ping_id, id) WHERE ping_id IS NOT NULL;
 
-      -- Stores a lead (now also for a post of a ping, and with an imposed status: expired, mismatch).
       DROP FUNCTION leadex_store_lead(uuid, uuid, text, text, boolean, jsonb, jsonb, jsonb, text, text, int, int, text, text[], text[]);
+      DROP FUNCTION leadex_reserve_sale(uuid, uuid, uuid, uuid, uuid, numeric, numeric, numeric, jsonb, text[], jsonb);
+    `);
+    await this.recreateFunctions(q);
+  }
+
+  /** This migration's versions of the sale functions (also what a revert of the next one restores). */
+  async recreateFunctions(q: QueryRunner): Promise<void> {
+    await q.query(`
+      -- Stores a lead (now also for a post of a ping, and with an imposed status: expired, mismatch).
       CREATE FUNCTION leadex_store_lead(
         p_id uuid, p_supplier uuid, p_vertical text, p_external_id text, p_test boolean,
         p_fields jsonb, p_consent jsonb, p_source jsonb, p_phone text, p_email text,
@@ -215,7 +223,6 @@ export class LivePingPost1763800000300 implements MigrationInterface {
       END $$;
 
       -- Hold and confirm in one round trip, for a bid that needs no buyer answer (a fixed price without a post URL).
-      DROP FUNCTION leadex_reserve_sale(uuid, uuid, uuid, uuid, uuid, numeric, numeric, numeric, jsonb, text[], jsonb);
       CREATE FUNCTION leadex_reserve_sale(
         p_sale uuid, p_ledger_txn uuid, p_lead uuid, p_campaign uuid, p_buyer uuid,
         p_price numeric, p_payout numeric, p_margin numeric, p_caps jsonb,

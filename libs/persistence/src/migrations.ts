@@ -2,6 +2,13 @@ import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-in
 import { BuiltInVerticals1763800000100 } from '../../../migrations/1763800000100-built-in-verticals';
 import { SaleFunctions1763800000200 } from '../../../migrations/1763800000200-sale-functions';
 import { LivePingPost1763800000300 } from '../../../migrations/1763800000300-live-ping-post';
+import { OnePhaseSaleAndKeyLookups1763800000400 } from '../../../migrations/1763800000400-one-phase-sale-and-key-lookups';
 
 /** Every migration in order; listed explicitly so the same list runs from TypeScript and from dist. */
-export const MIGRATIONS = [InitialSchema1763800000000, BuiltInVerticals1763800000100, SaleFunctions1763800000200, LivePingPost1763800000300];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  BuiltInVerticals1763800000100,
+  SaleFunctions1763800000200,
+  LivePingPost1763800000300,
+  OnePhaseSaleAndKeyLookups1763800000400,
+];

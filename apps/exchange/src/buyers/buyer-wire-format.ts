@@ -82,8 +82,23 @@ const TEMPLATE_KEYS: readonly string[] = [...EXPRESSION_KEYS, 'headers'];
 
 /** Guardrails for buyer-written expressions: they run on the auction's hot path. */
 const MAX_EXPRESSION_LENGTH = 4096;
-// jsonata evaluates on microtasks, so a runaway expression holds the event loop until the timeout: keep it short.
-const EVAL_LIMITS = { timeout: 25, stack: 200, sequence: 10000 };
+/**
+ * jsonata evaluates on microtasks, so a runaway expression holds the event loop while it runs. Its
+ * own timeout is wall-clock time, which also counts other work interleaved with it (other pings, a
+ * busy process), so it is only a loose backstop; the real bound is a count of evaluation steps,
+ * which a busy process cannot make a sound template exceed: a mapping or a regex takes tens of
+ * steps, a sum over 1000 items about 1000; 5000 steps is a few ms of event loop.
+ */
+const EVAL_LIMITS = { timeout: 500, stack: 200, sequence: 10000 };
+const MAX_EVAL_STEPS = 5000;
+const EVALUATE_ENTRY = Symbol.for('jsonata.__evaluate_entry');
+/** jsonata's per-evaluation frame (`environment.base`), where the step count of one evaluation lives. */
+type EvaluationFrame = { base: { leadexSteps?: number } };
+function countStep(_expr: unknown, _input: unknown, environment: EvaluationFrame): void {
+  const base = environment.base;
+  base.leadexSteps = (base.leadexSteps ?? 0) + 1;
+  if (base.leadexSteps > MAX_EVAL_STEPS) throw new Error(`expression took more than ${MAX_EVAL_STEPS} evaluation steps`);
+}
 const MAX_HEADERS = 20;
 const MAX_HEADER_VALUE = 2048;
 const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
@@ -113,6 +128,8 @@ function compileExpression(key: ExpressionKey, source: unknown, problems: string
   }
   try {
     const expression = jsonata(source, EVAL_LIMITS);
+    // Hooks are looked up as bindings: the entry hook counts this evaluation's steps.
+    expression.assign(EVALUATE_ENTRY as unknown as string, countStep);
     // $eval compiles strings at run time: keep templates to what was validated when saved.
     expression.registerFunction('eval', () => {
       throw new Error('$eval is not available in buyer templates');

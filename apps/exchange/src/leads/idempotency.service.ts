@@ -89,6 +89,12 @@ export class IdempotencyService {
     return { kind: 'replay', status: row.response_status, body: row.response_body };
   }
 
+  /** Forgets Idempotency-Keys past their lifetime (external_id keys never expire). */
+  async deleteExpired(): Promise<number> {
+    const { rowCount } = await this.pool.query(`DELETE FROM idempotency_keys WHERE expires_at < now()`);
+    return rowCount ?? 0;
+  }
+
   /** Gives keys back when a request failed before storing anything, so a retry can run. */
   async release(supplierId: string, keys: string[]): Promise<void> {
     if (!keys.length) return;

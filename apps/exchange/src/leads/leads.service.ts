@@ -55,7 +55,11 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     const sweep = () =>
-      Promise.all([this.sales.releaseAbandonedHolds(this.config.IDEMPOTENCY_STALE_MS), this.intake.closeAbandoned(this.config.IDEMPOTENCY_STALE_MS)]).catch(
+      Promise.all([
+        this.sales.releaseAbandonedHolds(this.config.IDEMPOTENCY_STALE_MS),
+        this.intake.closeAbandoned(this.config.IDEMPOTENCY_STALE_MS),
+        this.idempotency.deleteExpired(),
+      ]).catch(
         (e) => this.log.warn(`closing abandoned leads failed: ${e.message}`),
       );
     this.sweeper = setInterval(sweep, 60_000);

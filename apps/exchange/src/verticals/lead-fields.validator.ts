@@ -9,9 +9,15 @@ const USPS_CODES = new Set(
     'DC PR VI GU AS MP AA AE AP').split(' '),
 );
 
+// Validation checks a phone, then normalization needs its E.164 form: remember the last one parsed.
+let lastPhone: { input: string; e164: string | null } = { input: '', e164: null };
+
 function toUsE164(value: string): string | null {
+  if (lastPhone.input === value) return lastPhone.e164;
   const phone = parsePhoneNumberFromString(value, 'US');
-  return phone && phone.isValid() && (phone.country === 'US' || phone.countryCallingCode === '1') ? phone.number : null;
+  const e164 = phone && phone.isValid() && (phone.country === 'US' || phone.countryCallingCode === '1') ? phone.number : null;
+  lastPhone = { input: value, e164 };
+  return e164;
 }
 
 /** One Ajv for all verticals: Leadex's formats are registered once, each schema compiled once. */
