@@ -3,8 +3,7 @@ import { PersistenceModule, RedisModule } from '@leadex/persistence';
 import { LeadexConfigModule, leadexLoggerModule } from '@leadex/config';
 import { LiveAuctionService } from './auction/live-auction.service';
 import { WaterfallService } from './auction/waterfall.service';
-import { BuyerHttpClient } from './buyers/buyer-http.client';
-import { BuyerUrlGuard } from './buyers/buyer-url-guard';
+import { BuyersModule } from './buyers/buyers.module';
 import { HealthController } from './health/health.controller';
 import { IdempotencyService } from './leads/idempotency.service';
 import { LeadIntakeService } from './leads/lead-intake.service';
@@ -26,6 +25,7 @@ import { VerticalsController } from './verticals/verticals.controller';
     leadexLoggerModule('exchange'),
     PersistenceModule,
     RedisModule,
+    BuyersModule,
   ],
   controllers: [HealthController, LeadsController, PingPostController, VerticalsController],
   providers: [
@@ -35,8 +35,6 @@ import { VerticalsController } from './verticals/verticals.controller';
     LeadIntakeService,
     SaleService,
     LeadsService,
-    BuyerUrlGuard,
-    BuyerHttpClient,
     LiveAuctionService,
     WaterfallService,
     LeadEventsService,

@@ -119,6 +119,16 @@ describe('live buyers', () => {
       [refuser.id, 'sale', 'buyer_refused'],
       [fixed, 'sale', 'sold'],
     ]);
+
+    // the supplier sees its lead's timeline, ping included, without buyer identities or bids
+    const own: any = await (await fetch(`${ex.url}/v1/leads/${res.body.lead_id}`, { headers: auth })).json();
+    expect(own.timeline.map((e: any) => [e.kind, e.outcome])).toEqual([
+      ['ping', 'bid'],
+      ['post', 'rejected'],
+      ['sale', 'buyer_refused'],
+      ['sale', 'sold'],
+    ]);
+    expect(JSON.stringify(own.timeline)).not.toContain(refuser.id);
   });
 
   it('integrates a buyer with its own XML format through a template', async () => {

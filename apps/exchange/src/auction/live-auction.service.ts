@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { Bid, computePayout, eligibleCampaigns, LeadView, rankBids } from '@leadex/auction-core';
-import { LeadexConfig } from '@leadex/config';
-import { BuyerHttpClient } from '../buyers/buyer-http.client';
-import { buildPingBody, parsePingAnswer } from '../buyers/buyer-wire-format';
+import { BuyerBiddingService } from '../buyers/buyer-bidding.service';
 import { CatalogService } from '../market/catalog.service';
 import { CampaignProfile, SupplierProfile, VerticalProfile } from '../market/catalog.types';
 import { MarketStateService } from '../market/market-state.service';
@@ -43,10 +41,9 @@ export interface AuctionInput {
 @Injectable()
 export class LiveAuctionService {
   constructor(
-    private readonly config: LeadexConfig,
     private readonly catalog: CatalogService,
     private readonly market: MarketStateService,
-    private readonly http: BuyerHttpClient,
+    private readonly bidding: BuyerBiddingService,
   ) {}
 
   async run(input: AuctionInput): Promise<{ plan: PlannedBid[]; events: LeadEvent[] }> {
@@ -65,15 +62,20 @@ export class LiveAuctionService {
     }
     const events: LeadEvent[] = [];
     if (live.length) {
-      const deadline = Date.now() + this.config.AUCTION_DEADLINE_MS;
-      const answers = await Promise.all(live.map((c) => this.ping(c, input, deadline)));
-      for (const a of answers) {
-        events.push(a.event);
-        if (a.bid) {
-          bids.push(a.bid);
-          bidIds.set(a.bid.campaignId, a.bidId);
+      const at = new Date();
+      const outcomes = await this.bidding.pingAll(live, { pingId: input.pingId, vertical: vertical.key, fields: input.pingFields }, this.bidding.deadlineFrom());
+      live.forEach((c, i) => {
+        const o = outcomes[i];
+        const event: LeadEvent = { campaignId: c.id, kind: 'ping', outcome: o.kind, latencyMs: o.latencyMs, at };
+        if (o.kind === 'bid') {
+          bids.push({ campaignId: c.id, buyerId: c.buyerId, price: o.price, priority: c.priority, lastWonAt: c.lastWonAt });
+          bidIds.set(c.id, o.bidId);
+          Object.assign(event, { price: o.price, detail: o.bidId ? { bid_id: o.bidId } : null });
+        } else if (o.kind !== 'no_bid') {
+          event.detail = { reason: o.reason };
         }
-      }
+        events.push(event);
+      });
     }
     const floor = Decimal.max(vertical.floorPrice, supplier.fixedPayout ?? 0);
     let ranked = rankBids(bids, floor);
@@ -89,28 +91,5 @@ export class LiveAuctionService {
       live: bidIds.has(b.campaignId),
     }));
     return { plan, events };
-  }
-
-  private async ping(c: CampaignProfile, input: AuctionInput, deadline: number): Promise<{ bid: Bid | null; bidId: string | null; event: LeadEvent }> {
-    const event: LeadEvent = { campaignId: c.id, kind: 'ping', outcome: 'no_bid', at: new Date() };
-    const body = await buildPingBody(c.template, { pingId: input.pingId, vertical: input.vertical.key, fields: input.pingFields }).catch(
-      (e: Error) => e,
-    );
-    if (body instanceof Error) return { bid: null, bidId: null, event: { ...event, outcome: 'error', detail: { reason: body.message } } };
-    const result = await this.http.post(c.pingUrl!, body, {
-      timeoutMs: c.timeoutMs ?? this.config.BUYER_PING_TIMEOUT_MS,
-      headers: c.template?.headers,
-      deadline,
-    });
-    event.latencyMs = result.latencyMs;
-    if (result.outcome !== 'ok') return { bid: null, bidId: null, event: { ...event, outcome: result.outcome, detail: { reason: result.reason } } };
-    const answer = await parsePingAnswer(c.template, result.status, result.body);
-    if (answer.kind === 'malformed') return { bid: null, bidId: null, event: { ...event, outcome: 'malformed', detail: { reason: answer.reason } } };
-    if (answer.kind === 'no_bid') return { bid: null, bidId: null, event };
-    return {
-      bid: { campaignId: c.id, buyerId: c.buyerId, price: answer.price, priority: c.priority, lastWonAt: c.lastWonAt },
-      bidId: answer.bidId,
-      event: { ...event, outcome: 'bid', price: answer.price, detail: answer.bidId ? { bid_id: answer.bidId } : null },
-    };
   }
 }

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { formatMoney } from '@leadex/auction-core';
 import { LeadexConfig } from '@leadex/config';
-import { BuyerHttpClient } from '../buyers/buyer-http.client';
-import { buildPostBody, parsePostAnswer } from '../buyers/buyer-wire-format';
+import { BuyerBiddingService } from '../buyers/buyer-bidding.service';
 import { SaleRequest, SaleService } from '../leads/sale.service';
 import { CatalogService } from '../market/catalog.service';
 import { CampaignProfile, SupplierProfile } from '../market/catalog.types';
@@ -37,7 +35,7 @@ export class WaterfallService {
     private readonly config: LeadexConfig,
     private readonly catalog: CatalogService,
     private readonly sales: SaleService,
-    private readonly http: BuyerHttpClient,
+    private readonly bidding: BuyerBiddingService,
   ) {}
 
   async sell(lead: LeadForSale, plan: PlannedBid[], events: LeadEvent[]): Promise<WaterfallResult> {
@@ -75,25 +73,14 @@ export class WaterfallService {
     if (!held.sold) return held;
     const post: LeadEvent = { leadId: lead.leadId, campaignId: campaign.id, kind: 'post', outcome: 'rejected', at: new Date() };
     events.push(post);
-    let accepted = false;
-    try {
-      const body = await buildPostBody(campaign.template, {
-        pingId: lead.pingId, bidId: bid.bidId, leadId: lead.leadId, vertical: lead.vertical, price: formatMoney(bid.price),
-        fields: lead.fields, consent: lead.consent,
-      });
-      const timeoutMs = Math.max(campaign.timeoutMs ?? 0, this.config.BUYER_POST_TIMEOUT_MS);
-      const result = await this.http.post(campaign.postUrl!, body, { timeoutMs, headers: campaign.template?.headers });
-      post.latencyMs = result.latencyMs;
-      if (result.outcome !== 'ok') {
-        Object.assign(post, { outcome: result.outcome, detail: { reason: result.reason } });
-      } else {
-        const answer = await parsePostAnswer(campaign.template, result.status, result.body);
-        accepted = answer.kind === 'accepted';
-        Object.assign(post, { outcome: answer.kind, detail: answer.kind === 'accepted' ? null : { reason: answer.reason } });
-      }
-    } catch (e) {
-      Object.assign(post, { outcome: 'error', detail: { reason: (e as Error).message } });
-    }
+    const answer = await this.bidding.post(
+      campaign,
+      { pingId: lead.pingId, bidId: bid.bidId, leadId: lead.leadId, vertical: lead.vertical, price: bid.price, fields: lead.fields, consent: lead.consent },
+      { timeoutMs: Math.max(campaign.timeoutMs ?? 0, this.config.BUYER_POST_TIMEOUT_MS) },
+    );
+    // a post that timed out may have been taken by the buyer; the sale is not made, so it is not charged
+    const accepted = answer.kind === 'accepted';
+    Object.assign(post, { outcome: answer.kind, latencyMs: answer.latencyMs, detail: accepted ? null : { reason: answer.reason } });
     if (accepted) return this.sales.confirm(held, req);
     await this.sales.release(held, req);
     return { sold: false as const, reason: 'buyer_refused' as const };

@@ -245,7 +245,7 @@ function parseBody(body: string, forTemplate: boolean): { ok: true; value: unkno
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const describe = (v: unknown): string => (v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
+const describeValue = (v: unknown): string => (v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
 
 /**
  * A bid value as money: a money string, or a JSON number with at most two places (read exactly
@@ -256,7 +256,7 @@ function toBid(value: unknown, where: string): { kind: 'bid'; price: Decimal } |
   let spelled: string;
   if (typeof value === 'string') spelled = value;
   else if (typeof value === 'number' && Number.isFinite(value)) spelled = String(value);
-  else return { kind: 'malformed', reason: `${where}: expected a money string like "9.25", got ${describe(value)}` };
+  else return { kind: 'malformed', reason: `${where}: expected a money string like "9.25", got ${describeValue(value)}` };
   try {
     const price = parseMoney(spelled);
     return price.isZero() ? { kind: 'no_bid' } : { kind: 'bid', price };
@@ -269,7 +269,7 @@ function toBid(value: unknown, where: string): { kind: 'bid'; price: Decimal } |
 function toBidId(value: unknown, where: string): { ok: true; bidId: string | null } | { ok: false; reason: string } {
   if (value === undefined || value === null) return { ok: true, bidId: null };
   const bidId = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
-  if (bidId === undefined) return { ok: false, reason: `${where}: expected a string, got ${describe(value)}` };
+  if (bidId === undefined) return { ok: false, reason: `${where}: expected a string, got ${describeValue(value)}` };
   if (bidId.length > MAX_BID_ID_LENGTH) return { ok: false, reason: `${where}: longer than ${MAX_BID_ID_LENGTH} characters` };
   return { ok: true, bidId: bidId === '' ? null : bidId };
 }
@@ -289,7 +289,7 @@ export async function parsePingAnswer(tpl: CompiledTemplate | null, status: numb
   const parsed = parseBody(body, template !== null);
   if (!parsed.ok) return { kind: 'malformed', reason: 'answer is not JSON' };
   const answer = parsed.value;
-  if (!template && !isObject(answer)) return { kind: 'malformed', reason: `answer is ${describe(answer)}, expected an object` };
+  if (!template && !isObject(answer)) return { kind: 'malformed', reason: `answer is ${describeValue(answer)}, expected an object` };
 
   let bidValue: unknown;
   let bidIdValue: unknown;
@@ -317,7 +317,7 @@ export async function parsePostAnswer(tpl: CompiledTemplate | null, status: numb
   const parsed = parseBody(body, template !== null);
   if (!parsed.ok) return { kind: 'malformed', reason: 'answer is not JSON' };
   const answer = parsed.value;
-  if (!template && !isObject(answer)) return { kind: 'malformed', reason: `answer is ${describe(answer)}, expected an object` };
+  if (!template && !isObject(answer)) return { kind: 'malformed', reason: `answer is ${describeValue(answer)}, expected an object` };
 
   let accepted: unknown;
   try {
@@ -327,7 +327,7 @@ export async function parsePostAnswer(tpl: CompiledTemplate | null, status: numb
     if (accepted === true) return { kind: 'accepted' };
     if (accepted !== false) {
       const where = template?.postAccepted ? 'template.postAccepted' : 'accepted';
-      return { kind: 'malformed', reason: `${where}: expected true or false, got ${describe(accepted)}` };
+      return { kind: 'malformed', reason: `${where}: expected true or false, got ${describeValue(accepted)}` };
     }
     const reason = template?.postReason
       ? await evaluate('postReason', template.postReason, answer)

@@ -6,7 +6,7 @@ import { SupplierRateLimitGuard } from '../rate-limit/supplier-rate-limit.guard'
 import { CurrentSupplier, SupplierAuthGuard } from '../suppliers/supplier-auth.guard';
 import { DirectPostDto, DirectPostResponseDto, RejectionDto } from './dto/direct-post.dto';
 import { IdempotencyService } from './idempotency.service';
-import { LeadsService } from './leads.service';
+import { LeadsService, sendAnswer } from './leads.service';
 
 @ApiTags('leads')
 @ApiBearerAuth()
@@ -33,9 +33,7 @@ export class LeadsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    const answer = await this.leads.directPost(supplier, dto, IdempotencyService.validateHeader(idempotencyKey));
-    if (answer.replayed) reply.header('Idempotent-Replayed', 'true');
-    return answer.body;
+    return sendAnswer(reply, await this.leads.directPost(supplier, dto, IdempotencyService.validateHeader(idempotencyKey)));
   }
 
   @Get(':id')

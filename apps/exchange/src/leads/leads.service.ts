@@ -30,6 +30,12 @@ export interface SupplierAnswer {
   body: Record<string, unknown>;
 }
 
+/** Sends an answer as the body, marking a replay with the contract's Idempotent-Replayed header. */
+export function sendAnswer(reply: { header(name: string, value: string): unknown }, answer: SupplierAnswer): Record<string, unknown> {
+  if (answer.replayed) reply.header('Idempotent-Replayed', 'true');
+  return answer.body;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The direct post, end to end: validate, store and deduplicate, auction, reserve, answer. */
@@ -161,12 +167,14 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
     if (!UUID.test(id)) throw notFound;
     const { rows } = await this.pool.query(
       `SELECT id, vertical_key, external_id, test, status, sales_count, payout_total, fields, consent, source,
-              duplicate_of, created_at, sold_at
+              duplicate_of, created_at, sold_at, ping_id
          FROM leads WHERE id = $1 AND supplier_id = $2`,
       [id, supplier.id],
     );
     const l = rows[0];
     if (!l) throw notFound;
+    // the supplier sees what happened and how fast, not which buyer bid what
+    const timeline = (await this.events.timeline(l.id, l.ping_id)).map(({ at, kind, outcome, latency_ms }) => ({ at, kind, outcome, latency_ms }));
     return {
       lead_id: l.id,
       vertical: l.vertical_key,
@@ -178,9 +186,11 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
       duplicate_of: l.duplicate_of,
       created_at: l.created_at.toISOString(),
       sold_at: l.sold_at ? l.sold_at.toISOString() : null,
+      ping_id: l.ping_id,
       fields: l.fields,
       source: l.source,
       consent: l.consent,
+      timeline,
     };
   }
 }

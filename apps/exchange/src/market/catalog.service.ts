@@ -7,7 +7,7 @@ import { Cap, CapPeriod, compileFilters, FilterRule, Schedule } from '@leadex/au
 import { LeadexConfig } from '@leadex/config';
 import { CHANGES_CHANNEL } from '@leadex/contracts';
 import { pgPoolOf } from '@leadex/persistence';
-import { BuyerTemplate, compileBuyerTemplate, CompiledTemplate } from '../buyers/buyer-wire-format';
+import { BuyerTemplate, validateBuyerTemplate } from '../buyers/buyer-wire-format';
 import { LeadFieldsValidator } from '../verticals/lead-fields.validator';
 import { CampaignProfile, SupplierProfile, VerticalProfile } from './catalog.types';
 
@@ -240,15 +240,11 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** A stored template that does not compile leaves the campaign unable to bid, loudly. */
-  private compileTemplate(campaignId: string, template: BuyerTemplate | null): { ok: boolean; template: CompiledTemplate | null } {
-    if (!template) return { ok: true, template: null };
-    try {
-      return { ok: true, template: compileBuyerTemplate(template) };
-    } catch (e) {
-      this.log.error(`campaign ${campaignId} has an invalid buyer template and will not bid: ${(e as Error).message}`);
-      return { ok: false, template: null };
-    }
+  /** A stored template that does not validate leaves the campaign unable to bid, loudly. */
+  private templateProblems(campaignId: string, template: BuyerTemplate | null): boolean {
+    const problems = template ? validateBuyerTemplate(template) : [];
+    if (problems.length) this.log.error(`campaign ${campaignId} has an invalid buyer template and will not bid: ${problems.join('; ')}`);
+    return problems.length > 0;
   }
 
   /** A stored filter the core refuses (written around the portal's validation) buys nothing, loudly. */
@@ -270,20 +266,20 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     }));
     const schedule: Schedule | null = row.schedule ?? null;
     const lastWonAt = row.last_won_at ? new Date(row.last_won_at).getTime() : 0;
-    const template = this.compileTemplate(row.id, row.template);
+    const badTemplate = this.templateProblems(row.id, row.template);
     return {
       id: row.id,
       buyerId: row.buyer_id,
       name: row.name,
       vertical: row.vertical_key,
       bid: row.bid === null ? null : new Decimal(row.bid),
-      active: row.status === 'ACTIVE' && template.ok,
+      active: row.status === 'ACTIVE' && !badTemplate,
       priority: row.priority,
       filter: this.compile(row.id, row.filters),
       pingUrl: row.ping_url,
       postUrl: row.post_url,
       timeoutMs: row.timeout_ms,
-      template: template.template,
+      template: row.template,
       schedule,
       timezone: schedule?.timezone ?? null,
       caps,

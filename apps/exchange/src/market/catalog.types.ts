@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { CampaignSnapshot } from '@leadex/auction-core';
-import { CompiledTemplate } from '../buyers/buyer-wire-format';
+import { BuyerTemplate } from '../buyers/buyer-wire-format';
 import { LeadFieldsValidator } from '../verticals/lead-fields.validator';
 
 /** What the exchange keeps in memory of a supplier, looked up by API-key hash on every request. */
@@ -40,6 +40,6 @@ export interface CampaignProfile extends CampaignSnapshot {
   postUrl: string | null;
   /** This buyer's ping deadline (ms); null = the exchange default. */
   timeoutMs: number | null;
-  /** The buyer's own wire format, compiled once; null = the contract's default JSON. */
-  template: CompiledTemplate | null;
+  /** The buyer's own wire format (JSONata expressions); null = the contract's default JSON. */
+  template: BuyerTemplate | null;
 }

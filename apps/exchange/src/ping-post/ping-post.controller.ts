@@ -3,17 +3,12 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, Api
 import type { FastifyReply } from 'fastify';
 import { RejectionDto } from '../leads/dto/direct-post.dto';
 import { IdempotencyService } from '../leads/idempotency.service';
-import { SupplierAnswer } from '../leads/leads.service';
+import { sendAnswer } from '../leads/leads.service';
 import { SupplierProfile } from '../market/catalog.types';
 import { SupplierRateLimitGuard } from '../rate-limit/supplier-rate-limit.guard';
 import { CurrentSupplier, SupplierAuthGuard } from '../suppliers/supplier-auth.guard';
 import { PingDto, PingResponseDto, PostDto, PostResponseDto } from './dto/ping-post.dto';
 import { PingPostService } from './ping-post.service';
-
-const answer = (reply: FastifyReply, a: SupplierAnswer) => {
-  if (a.replayed) reply.header('Idempotent-Replayed', 'true');
-  return a.body;
-};
 
 @ApiTags('ping-post')
 @ApiBearerAuth()
@@ -37,7 +32,7 @@ export class PingPostController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return answer(reply, await this.pingPost.ping(supplier, dto, IdempotencyService.validateHeader(key)));
+    return sendAnswer(reply, await this.pingPost.ping(supplier, dto, IdempotencyService.validateHeader(key)));
   }
 
   @Post('post')
@@ -52,6 +47,6 @@ export class PingPostController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return answer(reply, await this.pingPost.post(supplier, dto, IdempotencyService.validateHeader(key)));
+    return sendAnswer(reply, await this.pingPost.post(supplier, dto, IdempotencyService.validateHeader(key)));
   }
 }
