@@ -42,7 +42,7 @@ export class WaterfallService {
     for (const bid of plan) {
       const campaign = this.catalog.campaign(bid.campaignId);
       if (!campaign || !campaign.active) {
-        events.push({ leadId: lead.leadId, campaignId: bid.campaignId, kind: 'sale', outcome: 'campaign_unavailable' });
+        events.push({ leadId: lead.leadId, campaignId: bid.campaignId, kind: 'sale', outcome: 'campaign_unavailable', at: new Date() });
         continue;
       }
       const req: SaleRequest = {
@@ -55,14 +55,9 @@ export class WaterfallService {
         response: lead.answer,
       };
       const result = campaign.postUrl ? await this.holdPostConfirm(lead, bid, campaign, req, events) : await this.sales.reserve(req);
-      events.push({
-        leadId: lead.leadId,
-        campaignId: campaign.id,
-        kind: 'sale',
-        outcome: result.sold ? 'sold' : result.reason,
-        price: bid.price,
-      });
+      // a sale is its own record (the timeline reads it from sales); only why a bid failed is an event
       if (result.sold) return { sold: true, price: result.price, payout: result.payout, campaignId: campaign.id };
+      events.push({ leadId: lead.leadId, campaignId: campaign.id, kind: 'sale', outcome: result.reason, price: bid.price, at: new Date() });
       if (result.reason === 'lead_unavailable') break;
     }
     return { sold: false };

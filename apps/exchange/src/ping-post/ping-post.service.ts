@@ -145,7 +145,7 @@ export class PingPostService {
     }
     const { leadId } = stored;
     if (imposed) {
-      if (imposed === 'mismatch') this.events.recordLater([{ leadId, kind: 'note', outcome: 'mismatch', detail: { fields: mismatched } }]);
+      if (imposed === 'mismatch') this.events.recordLater([{ leadId, kind: 'note', outcome: 'mismatch', detail: { fields: mismatched }, at: new Date() }]);
       return { replayed: false, body: { lead_id: leadId, status: imposed, sales: 0 } };
     }
     if (stored.duplicateOf) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.DUPLICATE, sales: 0 } };

@@ -18,7 +18,8 @@ export interface LeadEvent {
   price?: Decimal | null;
   /** PII-free detail, e.g. the reason a buyer gave. */
   detail?: Record<string, unknown> | null;
-  at?: Date;
+  /** When it happened (events are written after the answer, so the write time would mislead). */
+  at: Date;
 }
 
 export interface TimelineEntry {
@@ -56,7 +57,7 @@ export class LeadEventsService {
         col((e) => (e.latencyMs === null || e.latencyMs === undefined ? null : Math.round(e.latencyMs))),
         col((e) => (e.price ? e.price.toFixed(2) : null)),
         col((e) => (e.detail ? JSON.stringify(e.detail) : null)),
-        col((e) => e.at ?? new Date()),
+        col((e) => e.at),
       ],
     );
   }
@@ -66,11 +67,15 @@ export class LeadEventsService {
     this.record(events).catch((e) => this.log.error(`could not record ${events.length} timeline events: ${e.message}`));
   }
 
-  /** A lead's timeline, including the ping it was the post of. */
+  /** A lead's timeline, including the ping it was the post of; its sales come from the sales table. */
   async timeline(leadId: string, pingId: string | null): Promise<TimelineEntry[]> {
     const { rows } = await this.pool.query(
-      `SELECT created_at, kind, outcome, campaign_id, latency_ms, price, detail FROM lead_events
-        WHERE lead_id = $1 OR ($2::uuid IS NOT NULL AND ping_id = $2) ORDER BY created_at, id`,
+      `SELECT created_at, kind, outcome, campaign_id, latency_ms, price, detail, id AS seq FROM lead_events
+        WHERE lead_id = $1 OR ($2::uuid IS NOT NULL AND ping_id = $2)
+       UNION ALL
+       SELECT sold_at, 'sale', CASE WHEN status = 'PENDING' THEN 'held' ELSE lower(status) END, campaign_id, NULL, price, NULL,
+              9223372036854775807 FROM sales WHERE lead_id = $1
+       ORDER BY 1, 8`,
       [leadId, pingId],
     );
     return rows.map((r) => ({
