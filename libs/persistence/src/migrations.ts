@@ -3,6 +3,7 @@ import { BuiltInVerticals1763800000100 } from '../../../migrations/1763800000100
 import { SaleFunctions1763800000200 } from '../../../migrations/1763800000200-sale-functions';
 import { LivePingPost1763800000300 } from '../../../migrations/1763800000300-live-ping-post';
 import { OnePhaseSaleAndKeyLookups1763800000400 } from '../../../migrations/1763800000400-one-phase-sale-and-key-lookups';
+import { RoutingFloorsAndBuyerHealth1763800000500 } from '../../../migrations/1763800000500-routing-floors-and-buyer-health';
 
 /** Every migration in order; listed explicitly so the same list runs from TypeScript and from dist. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   SaleFunctions1763800000200,
   LivePingPost1763800000300,
   OnePhaseSaleAndKeyLookups1763800000400,
+  RoutingFloorsAndBuyerHealth1763800000500,
 ];
