@@ -4,7 +4,7 @@ const swcConfig = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swcConfig.$schema;
 
 const moduleNameMapper = {
-  '^@leadex/(auction-core|persistence|contracts|config|testing)$': '<rootDir>/libs/$1/src',
+  '^@leadex/(auction-core|persistence|contracts|config|testing|buyer-protocol)$': '<rootDir>/libs/$1/src',
 };
 const common = {
   rootDir: __dirname,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PersistenceModule, RedisModule } from '@leadex/persistence';
 import { LeadexConfigModule, leadexLoggerModule } from '@leadex/config';
+import { CampaignHealthService } from './auction/campaign-health.service';
 import { LiveAuctionService } from './auction/live-auction.service';
 import { WaterfallService } from './auction/waterfall.service';
 import { BuyersModule } from './buyers/buyers.module';
@@ -35,6 +36,7 @@ import { VerticalsController } from './verticals/verticals.controller';
     LeadIntakeService,
     SaleService,
     LeadsService,
+    CampaignHealthService,
     LiveAuctionService,
     WaterfallService,
     LeadEventsService,

@@ -8,3 +8,4 @@ export * from './schedule.util';
 export * from './caps.util';
 export { compareBids, rankBids } from './ranking.util';
 export * from './eligibility.util';
+export * from './distribution.util';

@@ -110,6 +110,10 @@ export class LeadexConfig {
   @Transform(toBool) @IsBoolean()
   ALLOW_PRIVATE_BUYER_URLS = true;
 
+  /** A live campaign whose endpoint fails this many times in a row is paused by the exchange. */
+  @Transform(toInt) @IsInt() @Min(1)
+  CAMPAIGN_AUTO_PAUSE_FAILURES = 25;
+
   /** How long a ping's bid holds for the post, in seconds. */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   PING_TTL_SECONDS = 120;

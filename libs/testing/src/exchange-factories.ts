@@ -12,12 +12,15 @@ export async function connectTestDb(): Promise<Client> {
 export const uniq = (prefix = 't') => `${prefix}-${randomBytes(5).toString('hex')}`;
 
 /** A vertical of its own for a test (a copy of auto-insurance), so other suites' campaigns never bid on its leads. */
-export async function createTestVertical(db: Client, settings: { maxSales?: number; duplicateWindowDays?: number; floorPrice?: string } = {}): Promise<string> {
+export async function createTestVertical(
+  db: Client,
+  settings: { maxSales?: number; duplicateWindowDays?: number; floorPrice?: string; distributionMode?: 'AUCTION' | 'PRIORITY' | 'ROUND_ROBIN' | 'WEIGHTED' } = {},
+): Promise<string> {
   const key = uniq('tv');
   await db.query(
-    `INSERT INTO verticals (key, name, schema, max_sales, duplicate_window_days, floor_price)
-     SELECT $1, 'Test ' || $1, schema, $2, $3, $4 FROM verticals WHERE key = 'auto-insurance'`,
-    [key, settings.maxSales ?? 1, settings.duplicateWindowDays ?? 30, settings.floorPrice ?? '0'],
+    `INSERT INTO verticals (key, name, schema, max_sales, duplicate_window_days, floor_price, distribution_mode)
+     SELECT $1, 'Test ' || $1, schema, $2, $3, $4, $5 FROM verticals WHERE key = 'auto-insurance'`,
+    [key, settings.maxSales ?? 1, settings.duplicateWindowDays ?? 30, settings.floorPrice ?? '0', settings.distributionMode ?? 'AUCTION'],
   );
   return key;
 }
@@ -55,6 +58,8 @@ export async function createTestCampaign(
     postUrl?: string;
     timeoutMs?: number;
     template?: Record<string, unknown>;
+    purchaseMode?: 'EXCLUSIVE' | 'SHARED' | 'BOTH';
+    weight?: number;
     filters?: unknown[];
     caps?: unknown[];
     schedule?: unknown;
@@ -65,12 +70,13 @@ export async function createTestCampaign(
 ): Promise<string> {
   const { rows } = await db.query(
     `INSERT INTO campaigns (buyer_id, name, vertical_key, bid, filters, caps, schedule, status, priority, excluded_supplier_ids,
-                            ping_url, post_url, timeout_ms, template)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+                            ping_url, post_url, timeout_ms, template, purchase_mode, weight)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
     [
       opts.buyerId, uniq('campaign'), opts.vertical, opts.bid, JSON.stringify(opts.filters ?? []), JSON.stringify(opts.caps ?? []),
       opts.schedule ? JSON.stringify(opts.schedule) : null, opts.status ?? 'ACTIVE', opts.priority ?? 0, opts.excludedSupplierIds ?? [],
       opts.pingUrl ?? null, opts.postUrl ?? null, opts.timeoutMs ?? null, opts.template ? JSON.stringify(opts.template) : null,
+      opts.purchaseMode ?? 'EXCLUSIVE', opts.weight ?? 1,
     ],
   );
   return rows[0].id;

@@ -136,3 +136,100 @@ export async function insertPortalSoldLead(
   await db.query('COMMIT');
   return { leadId: lead.rows[0].id, saleId: sale.rows[0].id, soldAt: sale.rows[0].sold_at };
 }
+
+/** A ping offer (the bids a supplier's ping got), as the exchange stores it: PII-free fields. */
+export async function insertPortalPingOffer(
+  db: Client,
+  opts: { supplierId: string; vertical?: string; price?: string; createdAt?: Date },
+): Promise<string> {
+  const { rows } = await db.query(
+    `INSERT INTO ping_offers (id, supplier_id, vertical_key, fields, status, price, expires_at, created_at)
+     VALUES (gen_random_uuid(), $1, $2, '{"zip":"33101","state":"FL","age":34}', 'bid', $3, $4::timestamptz + interval '2 minutes', $4)
+     RETURNING id`,
+    [opts.supplierId, opts.vertical ?? 'auto-insurance', opts.price ?? '5.00', opts.createdAt ?? new Date()],
+  );
+  return rows[0].id;
+}
+
+/** A lead not (yet) sold, optionally the post of a ping (which it marks posted). */
+export async function insertPortalLead(
+  db: Client,
+  opts: { supplierId: string; vertical?: string; status?: 'processing' | 'unsold'; maxSales?: number; pingId?: string | null },
+): Promise<string> {
+  const { rows } = await db.query(
+    `INSERT INTO leads (supplier_id, vertical_key, status, fields, consent, max_sales, ping_id)
+     VALUES ($1, $2, $3, $4, '{"tcpa":true}', $5, $6) RETURNING id`,
+    [
+      opts.supplierId,
+      opts.vertical ?? 'auto-insurance',
+      opts.status ?? 'processing',
+      JSON.stringify({ first_name: 'Bo', last_name: 'Lee', email: `${portalUnique('bo')}@example.com`, phone: '+13055550199', zip: '33101', state: 'FL', age: 34 }),
+      opts.maxSales ?? 1,
+      opts.pingId ?? null,
+    ],
+  );
+  if (opts.pingId) await db.query(`UPDATE ping_offers SET status = 'posted', lead_id = $2 WHERE id = $1`, [opts.pingId, rows[0].id]);
+  return rows[0].id;
+}
+
+/**
+ * One more sale of a lead, as the exchange's sale functions would leave it: SOLD with its balanced
+ * ledger transaction and the lead's totals, or a PENDING hold (no ledger yet) while the buyer decides.
+ */
+export async function insertPortalSale(
+  db: Client,
+  opts: { leadId: string; supplierId: string; buyerId: string; campaignId: string; price: string; soldAt: Date; status?: 'SOLD' | 'PENDING'; vertical?: string },
+): Promise<string> {
+  const price = new Decimal(opts.price);
+  const { payout, margin } = computePayout(price, { payoutPercent: '70' });
+  const status = opts.status ?? 'SOLD';
+  await db.query('BEGIN');
+  const sale = await db.query(
+    `INSERT INTO sales (lead_id, campaign_id, buyer_id, supplier_id, vertical_key, price, payout, margin, status, sold_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [opts.leadId, opts.campaignId, opts.buyerId, opts.supplierId, opts.vertical ?? 'auto-insurance', price.toFixed(2), payout.toFixed(2), margin.toFixed(2), status, opts.soldAt],
+  );
+  if (status === 'SOLD') {
+    await db.query(
+      `UPDATE leads SET status = 'sold', sales_count = sales_count + 1, price_total = price_total + $2, payout_total = payout_total + $3,
+              sold_at = coalesce(sold_at, $4) WHERE id = $1`,
+      [opts.leadId, price.toFixed(2), payout.toFixed(2), opts.soldAt],
+    );
+    await db.query(
+      `WITH txn AS (INSERT INTO ledger_transactions (kind, sale_id, lead_id) VALUES ('SALE', $1, $2) RETURNING id)
+       INSERT INTO ledger_entries (transaction_id, account_type, account_id, direction, amount)
+       SELECT txn.id, e.t, e.a, e.d, e.amount FROM txn, (VALUES
+         ('BUYER', $3::uuid, 'DEBIT', $5::numeric), ('SUPPLIER', $4::uuid, 'CREDIT', $6::numeric), ('EXCHANGE_REVENUE', NULL::uuid, 'CREDIT', $7::numeric)
+       ) AS e(t, a, d, amount)`,
+      [sale.rows[0].id, opts.leadId, opts.buyerId, opts.supplierId, price.toFixed(2), payout.toFixed(2), margin.toFixed(2)],
+    );
+  } else {
+    await db.query(`UPDATE leads SET sales_count = sales_count + 1 WHERE id = $1`, [opts.leadId]);
+  }
+  await db.query('COMMIT');
+  return sale.rows[0].id;
+}
+
+/** Rows of the audit timeline, written directly as the exchange's LeadEventsService would. */
+export async function insertPortalLeadEvents(
+  db: Client,
+  events: {
+    leadId?: string | null;
+    pingId?: string | null;
+    campaignId?: string | null;
+    kind: 'ping' | 'post' | 'sale' | 'note';
+    outcome: string;
+    latencyMs?: number | null;
+    price?: string | null;
+    detail?: Record<string, unknown> | null;
+    at: Date;
+  }[],
+): Promise<void> {
+  for (const e of events) {
+    await db.query(
+      `INSERT INTO lead_events (lead_id, ping_id, campaign_id, kind, outcome, latency_ms, price, detail, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [e.leadId ?? null, e.pingId ?? null, e.campaignId ?? null, e.kind, e.outcome, e.latencyMs ?? null, e.price ?? null, e.detail ? JSON.stringify(e.detail) : null, e.at],
+    );
+  }
+}

@@ -3,8 +3,7 @@ import { AddressInfo } from 'node:net';
 import { loadConfig } from '@leadex/config';
 import { MockBuyer, startMockBuyer } from '@leadex/testing';
 import { BuyerHttpClient } from '../../../apps/exchange/src/buyers/buyer-http.client';
-import { BuyerUrlGuard } from '../../../apps/exchange/src/buyers/buyer-url-guard';
-import { parsePingAnswer } from '../../../apps/exchange/src/buyers/buyer-wire-format';
+import { BuyerUrlGuard, parsePingAnswer } from '@leadex/buyer-protocol';
 
 /**
  * The buyer HTTP client against real sockets: however a buyer misbehaves, a call comes back by its

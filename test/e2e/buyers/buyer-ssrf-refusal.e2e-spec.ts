@@ -2,7 +2,7 @@ import { LookupAddress } from 'node:dns';
 import { LeadexConfig, loadConfig } from '@leadex/config';
 import { MockBuyer, startMockBuyer } from '@leadex/testing';
 import { BuyerHttpClient } from '../../../apps/exchange/src/buyers/buyer-http.client';
-import { BuyerUrlGuard } from '../../../apps/exchange/src/buyers/buyer-url-guard';
+import { BuyerUrlGuard } from '@leadex/buyer-protocol';
 
 /**
  * With ALLOW_PRIVATE_BUYER_URLS=false (production), the client refuses to call private targets —

@@ -61,6 +61,7 @@ describe('portal schema matches the contract', () => {
     expect(fieldsOf('ScheduleWindow')).toEqual({ days: '[Weekday!]!', start: 'String!', end: 'String!' });
     expect(fieldsOf('Lead')).toEqual({
       id: 'ID!', vertical: 'String!', status: 'String!', price: 'Money', soldAt: 'DateTime', campaign: 'Campaign', fields: 'JSON!', consent: 'JSON',
+      timeline: '[TimelineEvent!]!',
     });
     expect(fieldsOf('LeadConnection')).toEqual({ edges: '[LeadEdge!]!', pageInfo: 'PageInfo!', totalCount: 'Int!' });
     expect(fieldsOf('LeadEdge')).toEqual({ cursor: 'String!', node: 'Lead!' });
@@ -86,7 +87,7 @@ describe('portal schema matches the contract', () => {
     const defaults = (type: string) =>
       Object.fromEntries(Object.values((schema.getType(type) as GraphQLInputObjectType).getFields()).filter((f) => f.defaultValue !== undefined).map((f) => [f.name, f.defaultValue]));
     expect(defaults('CreateSupplierInput')).toEqual({ payoutPercent: '70' });
-    expect(defaults('CampaignInput')).toEqual({ status: 'ACTIVE', priority: 0 });
+    expect(defaults('CampaignInput')).toEqual({ status: 'ACTIVE', priority: 0, purchaseMode: 'EXCLUSIVE', weight: 1 });
     expect(defaults('CampaignUpdateInput')).toEqual({});
 
     const values = (name: string) => (schema.getType(name) as GraphQLEnumType).getValues().map((v) => v.name);
@@ -96,5 +97,35 @@ describe('portal schema matches the contract', () => {
     expect(values('CampaignStatus')).toEqual(['ACTIVE', 'PAUSED']);
     expect(values('Role')).toEqual(['ADMIN', 'FINANCE', 'BUYER']);
     for (const scalar of ['Money', 'JSON', 'DateTime']) expect(schema.getType(scalar)).toBeDefined();
+  });
+
+  it('has the live-campaign, routing and timeline additions', () => {
+    const m = schema.getMutationType()!;
+    expect(signature(m, 'updateVertical')).toBe('updateVertical(key: String!, input: UpdateVerticalInput!): Vertical!');
+    expect(signature(m, 'setSupplierFloor')).toBe('setSupplierFloor(supplierId: ID!, vertical: String!, minPayout: Money): Boolean!');
+    expect(signature(schema.getQueryType()!, 'lead')).toBe('lead(id: ID!): Lead');
+
+    expect(fieldsOf('Campaign')).toMatchObject({
+      template: 'JSON', purchaseMode: 'PurchaseMode!', weight: 'Int!', pausedReason: 'String', health: 'CampaignHealth!',
+    });
+    for (const input of ['CampaignInput', 'CampaignUpdateInput']) {
+      expect(fieldsOf(input)).toMatchObject({ template: 'JSON', purchaseMode: 'PurchaseMode', weight: 'Int' });
+    }
+    expect(fieldsOf('CampaignHealth')).toEqual({
+      pings: 'Int!', onTimeRate: 'Float', consecutiveFailures: 'Int!', lastFailureAt: 'DateTime', lastFailureReason: 'String',
+    });
+    expect(fieldsOf('TimelineEvent')).toEqual({
+      at: 'DateTime!', kind: 'String!', outcome: 'String!', campaignId: 'ID', latencyMs: 'Int', price: 'Money', detail: 'JSON',
+    });
+    expect(fieldsOf('Vertical')).toMatchObject({ distributionMode: 'DistributionMode!' });
+    expect(fieldsOf('UpdateVerticalInput')).toEqual({
+      distributionMode: 'DistributionMode', maxSales: 'Int', floorPrice: 'Money', duplicateWindowDays: 'Int', returnWindowDays: 'Int', active: 'Boolean',
+    });
+    expect(fieldsOf('Supplier')).toMatchObject({ floors: '[SupplierFloor!]!' });
+    expect(fieldsOf('SupplierFloor')).toEqual({ vertical: 'String!', minPayout: 'Money!' });
+
+    const values = (name: string) => (schema.getType(name) as GraphQLEnumType).getValues().map((v) => v.name);
+    expect(values('PurchaseMode')).toEqual(['EXCLUSIVE', 'SHARED', 'BOTH']);
+    expect(values('DistributionMode')).toEqual(['AUCTION', 'PRIORITY', 'ROUND_ROBIN', 'WEIGHTED']);
   });
 });

@@ -1,7 +1,8 @@
-import { CAP_PERIODS, FILTER_OPS, WEEKDAYS } from '@leadex/auction-core';
+import { CAP_PERIODS, DISTRIBUTION_MODES, FILTER_OPS, WEEKDAYS } from '@leadex/auction-core';
+import { DistributionMode } from '../verticals/distribution-mode.enum';
 import { CampaignStatus } from '@leadex/contracts';
 import { CampaignDraft, campaignDraftProblems, mergeDraft } from './campaign-draft.util';
-import { CapPeriod, FilterOp, Weekday } from './campaign.enums';
+import { CapPeriod, FilterOp, PurchaseMode, Weekday } from './campaign.enums';
 
 const vertical = { active: true, schema: { properties: { state: {}, age: {}, zip: {} } } };
 const base: CampaignDraft = {
@@ -18,6 +19,9 @@ const base: CampaignDraft = {
   caps: [{ period: 'DAY', maxLeads: 10, maxSpend: null }],
   schedule: { timezone: 'UTC', windows: [{ days: ['MON'], start: '09:00', end: '17:00' }] },
   excludedSupplierIds: [],
+  template: null,
+  purchaseMode: PurchaseMode.EXCLUSIVE,
+  weight: 1,
 };
 const ctx = { vertical, buyerExists: true, knownSupplierIds: new Set<string>() };
 
@@ -26,6 +30,7 @@ describe('campaign drafts', () => {
     expect(Object.values(FilterOp)).toEqual([...FILTER_OPS]);
     expect(Object.values(CapPeriod)).toEqual([...CAP_PERIODS]);
     expect(Object.values(Weekday)).toEqual([...WEEKDAYS]);
+    expect(Object.values(DistributionMode)).toEqual([...DISTRIBUTION_MODES]);
   });
 
   it('a valid draft has no problems', () => {
@@ -43,8 +48,34 @@ describe('campaign drafts', () => {
     ]);
   });
 
-  it('a merge keeps what the update leaves out, clears with null, ignores null status/priority', () => {
-    const merged = mergeDraft({ ...base, priority: 4 }, { name: '  Renamed  ', schedule: null, caps: null, status: null, priority: null });
-    expect(merged).toEqual({ ...base, name: 'Renamed', schedule: null, caps: [], priority: 4 });
+  it('a merge keeps what the update leaves out, clears with null, ignores null status/priority/purchaseMode/weight', () => {
+    const stored = { ...base, priority: 4, template: { pingBid: 'bid' }, purchaseMode: PurchaseMode.BOTH, weight: 7 };
+    const merged = mergeDraft(stored, { name: '  Renamed  ', schedule: null, caps: null, status: null, priority: null, purchaseMode: null, weight: null });
+    expect(merged).toEqual({ ...stored, name: 'Renamed', schedule: null, caps: [] });
+    expect(mergeDraft(stored, { template: null, purchaseMode: PurchaseMode.SHARED, weight: 0 })).toEqual({ ...stored, template: null, purchaseMode: 'SHARED', weight: 0 });
+  });
+
+  it("names each bad template key with the exchange's own template rules, under input.template", () => {
+    const d: CampaignDraft = {
+      ...base,
+      template: { pingBid: '$.bid +', postAccepted: '', headers: { Host: 'x', 'X-Key': 5 }, pingUrl: 'x' },
+    };
+    const problems = campaignDraftProblems(d, ctx);
+    expect(problems.map((p) => p.field)).toEqual([
+      'input.template.pingUrl',
+      'input.template.pingBid',
+      'input.template.postAccepted',
+      'input.template.headers.Host',
+      'input.template.headers.X-Key',
+    ]);
+    expect(problems[3].message).toBe('set by the exchange, not by a template');
+    expect(campaignDraftProblems({ ...base, template: { pingBid: 'bid', headers: { 'X-Api-Key': 'secret' } } }, ctx)).toEqual([]);
+  });
+
+  it('weight is a whole number from 0 to 1000', () => {
+    for (const weight of [0, 1, 1000]) expect(campaignDraftProblems({ ...base, weight }, ctx)).toEqual([]);
+    for (const weight of [-1, 1001, 2.5]) {
+      expect(campaignDraftProblems({ ...base, weight }, ctx)).toEqual([{ field: 'input.weight', message: 'must be a whole number from 0 to 1000' }]);
+    }
   });
 });

@@ -1,7 +1,9 @@
 import { FilterRule, validateCaps, validateFilterRules, validateSchedule } from '@leadex/auction-core';
+import { validateBuyerTemplate } from '@leadex/buyer-protocol';
 import { CampaignStatus, FieldError } from '@leadex/contracts';
 import { CampaignEntity, StoredCap, StoredFilterRule, StoredSchedule } from '@leadex/persistence';
 import { isUuid } from '../common/uuid.util';
+import { PurchaseMode } from './campaign.enums';
 import { CampaignInput, CampaignUpdateInput, CapInput, FilterRuleInput, ScheduleInput } from './campaign.input';
 
 /** A campaign as it would be stored, before it is checked: built from a create input or stored row + update. */
@@ -20,6 +22,10 @@ export interface CampaignDraft {
   caps: StoredCap[];
   schedule: StoredSchedule | null;
   excludedSupplierIds: string[];
+  /** The buyer's wire template as given (checked with the exchange's own validateBuyerTemplate), or null. */
+  template: Record<string, unknown> | null;
+  purchaseMode: PurchaseMode;
+  weight: number;
 }
 
 /** What the database knows that the rules need. */
@@ -34,7 +40,8 @@ export interface CampaignDraftContext {
 export const NAME_MAX = 200;
 export const TIMEOUT_MS_MIN = 10;
 export const TIMEOUT_MS_MAX = 10_000;
-const URL_MAX = 2048;
+export const WEIGHT_MAX = 1000;
+export const URL_MAX = 2048;
 
 function toStoredFilters(filters: FilterRuleInput[] | null | undefined): StoredFilterRule[] {
   return (filters ?? []).map((f) => (f.value === undefined || f.value === null ? { field: f.field, op: f.op } : { field: f.field, op: f.op, value: f.value }));
@@ -66,6 +73,9 @@ export function draftFromInput(input: CampaignInput, buyerId: string | null): Ca
     caps: toStoredCaps(input.caps),
     schedule: toStoredSchedule(input.schedule),
     excludedSupplierIds: [...new Set(input.excludedSupplierIds ?? [])],
+    template: input.template ?? null,
+    purchaseMode: input.purchaseMode ?? PurchaseMode.EXCLUSIVE,
+    weight: input.weight ?? 1,
   };
 }
 
@@ -84,6 +94,9 @@ export function draftFromEntity(c: CampaignEntity): CampaignDraft {
     caps: c.caps ?? [],
     schedule: c.schedule,
     excludedSupplierIds: c.excludedSupplierIds ?? [],
+    template: c.template ?? null,
+    purchaseMode: (c.purchaseMode ?? PurchaseMode.EXCLUSIVE) as PurchaseMode,
+    weight: c.weight ?? 1,
   };
 }
 
@@ -104,18 +117,10 @@ export function mergeDraft(base: CampaignDraft, patch: CampaignUpdateInput): Cam
     caps: has('caps') ? toStoredCaps(patch.caps) : base.caps,
     schedule: has('schedule') ? toStoredSchedule(patch.schedule) : base.schedule,
     excludedSupplierIds: has('excludedSupplierIds') ? [...new Set(patch.excludedSupplierIds ?? [])] : base.excludedSupplierIds,
+    template: has('template') ? (patch.template ?? null) : base.template,
+    purchaseMode: patch.purchaseMode ?? base.purchaseMode,
+    weight: patch.weight ?? base.weight,
   };
-}
-
-function urlProblem(url: string): string | null {
-  if (url.length > URL_MAX) return `must be at most ${URL_MAX} characters`;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `${JSON.stringify(url)} is not a valid URL`;
-  }
-  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? null : `${JSON.stringify(url)} must be an http or https URL`;
 }
 
 /** auction-core names paths from the list down (`filters[2].value: ...`); the client sent them under `input`. */
@@ -127,7 +132,21 @@ function fromCoreMessages(messages: string[], root: string): FieldError[] {
   });
 }
 
-/** Every problem with a draft, each named by its input path (`input.filters[1].value`); empty = valid. */
+/**
+ * validateBuyerTemplate names problems `template.pingBid: ...`; under `input` that is `input.template.pingBid`.
+ * The path ends at the first ': ' (header names, the only free-form part of a path, cannot contain one).
+ */
+function fromTemplateMessages(messages: string[]): FieldError[] {
+  return messages.map((m) => {
+    const i = m.indexOf(': ');
+    return i > 0 ? { field: `input.${m.slice(0, i)}`, message: m.slice(i + 2) } : { field: 'input.template', message: m };
+  });
+}
+
+/**
+ * Every problem with a draft, each named by its input path (`input.filters[1].value`); empty = valid.
+ * The URLs' reachability (the exchange's SSRF guard, which may need DNS) is checked by the service.
+ */
 export function campaignDraftProblems(d: CampaignDraft, ctx: CampaignDraftContext): FieldError[] {
   const errors: FieldError[] = [];
   const add = (field: string, message: string) => errors.push({ field: `input.${field}`, message });
@@ -142,17 +161,13 @@ export function campaignDraftProblems(d: CampaignDraft, ctx: CampaignDraftContex
   else if (!ctx.vertical.active) add('vertical', `vertical "${d.vertical}" is not active`);
 
   if (d.bid === null && d.pingUrl === null) add('bid', 'is required unless pingUrl is given (a fixed price per lead, e.g. "12.50")');
-  if (d.pingUrl !== null) {
-    const p = urlProblem(d.pingUrl);
-    if (p) add('pingUrl', p);
-  }
-  if (d.postUrl !== null) {
-    const p = urlProblem(d.postUrl);
-    if (p) add('postUrl', p);
-  }
+  if (d.pingUrl !== null && d.pingUrl.length > URL_MAX) add('pingUrl', `must be at most ${URL_MAX} characters`);
+  if (d.postUrl !== null && d.postUrl.length > URL_MAX) add('postUrl', `must be at most ${URL_MAX} characters`);
   if (d.timeoutMs !== null && !(Number.isInteger(d.timeoutMs) && d.timeoutMs >= TIMEOUT_MS_MIN && d.timeoutMs <= TIMEOUT_MS_MAX)) {
     add('timeoutMs', `must be a whole number of milliseconds from ${TIMEOUT_MS_MIN} to ${TIMEOUT_MS_MAX}`);
   }
+  if (!(Number.isInteger(d.weight) && d.weight >= 0 && d.weight <= WEIGHT_MAX)) add('weight', `must be a whole number from 0 to ${WEIGHT_MAX}`);
+  if (d.template !== null) errors.push(...fromTemplateMessages(validateBuyerTemplate(d.template)));
 
   const properties = ctx.vertical?.schema?.properties;
   const knownFields = properties && typeof properties === 'object' ? new Set(Object.keys(properties)) : undefined;

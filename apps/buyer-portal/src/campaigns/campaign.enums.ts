@@ -36,6 +36,13 @@ export enum Weekday {
   SUN = 'SUN',
 }
 
+/** Whether a campaign buys a lead only alone, alongside other buyers of a shared vertical, or either. */
+export enum PurchaseMode {
+  EXCLUSIVE = 'EXCLUSIVE',
+  SHARED = 'SHARED',
+  BOTH = 'BOTH',
+}
+
 registerEnumType(FilterOp, {
   name: 'FilterOp',
   description: 'BETWEEN takes [low, high] inclusive; IN/NOT_IN take arrays; EXISTS/NOT_EXISTS take no value; string comparisons ignore case.',
@@ -43,3 +50,12 @@ registerEnumType(FilterOp, {
 registerEnumType(CapPeriod, { name: 'CapPeriod', description: "Cap periods run in the campaign schedule's time zone (UTC without a schedule)." });
 registerEnumType(Weekday, { name: 'Weekday' });
 registerEnumType(CampaignStatus, { name: 'CampaignStatus' });
+registerEnumType(PurchaseMode, {
+  name: 'PurchaseMode',
+  description: 'EXCLUSIVE: buys a lead only as its one buyer. SHARED: buys only leads sold to several buyers. BOTH: either.',
+  valuesMap: {
+    EXCLUSIVE: { description: 'Only leads sold to this buyer alone.' },
+    SHARED: { description: 'Only leads sold to several buyers (verticals with maxSales > 1).' },
+    BOTH: { description: 'Exclusive or shared.' },
+  },
+});

@@ -4,7 +4,7 @@ import { Allow, IsArray, IsEnum, IsInt, IsOptional, IsString, ValidateNested } f
 import { CampaignStatus } from '@leadex/contracts';
 import { JSONScalar } from '../common/json.scalar';
 import { MoneyScalar, MoneyString } from '../common/money.scalar';
-import { CapPeriod, FilterOp, Weekday } from './campaign.enums';
+import { CapPeriod, FilterOp, PurchaseMode, Weekday } from './campaign.enums';
 
 /*
  * GraphQL already enforces the shapes of these inputs; the decorators here keep the ValidationPipe's
@@ -93,12 +93,18 @@ export class CampaignInput {
   @IsString()
   bid?: MoneyString | null;
 
-  @Field(() => String, { nullable: true, description: 'http(s) URL pinged with non-PII fields for a live bid.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'http(s) URL pinged with non-PII fields for a live bid. In production it must reach a public address (no private, loopback or link-local targets).',
+  })
   @IsOptional()
   @IsString()
   pingUrl?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'http(s) URL the full lead is posted to when this campaign wins a ping.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'http(s) URL the full lead is posted to; the buyer accepts or refuses it. Without pingUrl the campaign buys at its fixed bid and the buyer answers each post.',
+  })
   @IsOptional()
   @IsString()
   postUrl?: string | null;
@@ -143,12 +149,28 @@ export class CampaignInput {
   @IsArray()
   @IsString({ each: true })
   excludedSupplierIds?: string[] | null;
+
+  @Field(() => JSONScalar, { nullable: true, description: "The buyer's own wire format: {pingRequest?, pingBid?, pingBidId?, postRequest?, postAccepted?, postReason?, headers?}, each a JSONata expression (headers: name to value). Omit or null for the default JSON." })
+  @IsOptional()
+  @Allow()
+  template?: Record<string, unknown> | null;
+
+  @Field(() => PurchaseMode, { nullable: true, defaultValue: PurchaseMode.EXCLUSIVE })
+  @IsOptional()
+  @IsEnum(PurchaseMode)
+  purchaseMode?: PurchaseMode | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: 1, description: 'Share of leads under WEIGHTED distribution, 0–1000 (0 = only when no weighted campaign takes the lead).' })
+  @IsOptional()
+  @IsInt()
+  weight?: number | null;
 }
 
 /**
  * Every CampaignInput field, optional: the given fields are merged into the stored campaign and the
  * result is validated as a whole. `null` clears bid, pingUrl, postUrl, timeoutMs, schedule, filters,
- * caps and excludedSupplierIds; `null` for status or priority leaves them as they are. buyerId cannot change.
+ * caps, excludedSupplierIds and template; `null` for status, priority, purchaseMode or weight leaves them
+ * as they are. buyerId cannot change.
  */
 @InputType()
 export class CampaignUpdateInput {
@@ -222,4 +244,19 @@ export class CampaignUpdateInput {
   @IsArray()
   @IsString({ each: true })
   excludedSupplierIds?: string[] | null;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'null clears it (the default JSON wire format).' })
+  @IsOptional()
+  @Allow()
+  template?: Record<string, unknown> | null;
+
+  @Field(() => PurchaseMode, { nullable: true })
+  @IsOptional()
+  @IsEnum(PurchaseMode)
+  purchaseMode?: PurchaseMode | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  weight?: number | null;
 }

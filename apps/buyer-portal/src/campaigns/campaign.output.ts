@@ -1,10 +1,10 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import Decimal from 'decimal.js';
 import { CampaignStatus } from '@leadex/contracts';
 import { CampaignEntity } from '@leadex/persistence';
 import { JSONScalar } from '../common/json.scalar';
 import { MoneyScalar } from '../common/money.scalar';
-import { CapPeriod, FilterOp, Weekday } from './campaign.enums';
+import { CapPeriod, FilterOp, PurchaseMode, Weekday } from './campaign.enums';
 
 @ObjectType('FilterRule')
 export class FilterRuleModel {
@@ -35,6 +35,18 @@ export class ScheduleModel {
   @Field(() => [ScheduleWindowModel]) windows: ScheduleWindowModel[];
 }
 
+/** How the campaign's buyer endpoint answers the exchange (kept by the exchange; zeros before the first ping). */
+@ObjectType('CampaignHealth')
+export class CampaignHealthModel {
+  @Field(() => Int, { description: 'Pings sent to the buyer since the campaign went live (at most 2147483647 shown).' }) pings: number;
+  @Field(() => Float, { nullable: true, description: 'Share of pings answered before the deadline, 0–1; null before the first ping.' })
+  onTimeRate: number | null;
+  @Field(() => Int, { description: 'Failed calls in a row (timeouts, errors, malformed answers); 0 after a good answer.' })
+  consecutiveFailures: number;
+  @Field(() => Date, { nullable: true }) lastFailureAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'What went wrong last, e.g. "timeout" or "http 500".' }) lastFailureReason: string | null;
+}
+
 /** A buyer's standing order for leads of one vertical. */
 @ObjectType('Campaign')
 export class CampaignModel {
@@ -54,6 +66,12 @@ export class CampaignModel {
   @Field(() => ScheduleModel, { nullable: true, description: 'When the campaign buys; null = always.' }) schedule: ScheduleModel | null;
   @Field(() => [ID], { description: "Suppliers whose leads this campaign never buys." }) excludedSupplierIds: string[];
   @Field(() => Date, { nullable: true, description: 'When the campaign last won a lead.' }) lastWonAt: Date | null;
+  @Field(() => JSONScalar, { nullable: true, description: "The buyer's wire template (JSONata expressions); null = the default JSON format." })
+  template: Record<string, unknown> | null;
+  @Field(() => PurchaseMode) purchaseMode: PurchaseMode;
+  @Field(() => Int, { description: 'Share of leads under WEIGHTED distribution, 0–1000.' }) weight: number;
+  @Field(() => String, { nullable: true, description: 'Why the exchange paused the campaign (e.g. its endpoint kept failing); cleared when it is set ACTIVE again.' })
+  pausedReason: string | null;
   @Field() createdAt: Date;
   @Field() updatedAt: Date;
 }
@@ -77,6 +95,10 @@ export function toCampaignModel(c: CampaignEntity): CampaignModel {
       : null,
     excludedSupplierIds: c.excludedSupplierIds ?? [],
     lastWonAt: c.lastWonAt,
+    template: c.template ?? null,
+    purchaseMode: (c.purchaseMode ?? PurchaseMode.EXCLUSIVE) as PurchaseMode,
+    weight: c.weight ?? 1,
+    pausedReason: c.pausedReason ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

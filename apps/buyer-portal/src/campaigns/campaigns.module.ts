@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { BuyerUrlGuard } from '@leadex/buyer-protocol';
+import { CampaignHealthService } from './campaign-health.service';
 import { CampaignsResolver } from './campaigns.resolver';
 import { CampaignsService } from './campaigns.service';
 
-@Module({ providers: [CampaignsService, CampaignsResolver], exports: [CampaignsService] })
+/** BuyerUrlGuard is the exchange's own SSRF guard (from @leadex/buyer-protocol), so both apps refuse the same URLs. */
+@Module({ providers: [CampaignsService, CampaignHealthService, CampaignsResolver, BuyerUrlGuard], exports: [CampaignsService] })
 export class CampaignsModule {}

@@ -1,9 +1,17 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import Decimal from 'decimal.js';
 import { SupplierStatus } from '@leadex/contracts';
 import { SupplierEntity } from '@leadex/persistence';
 import { MoneyScalar } from '../common/money.scalar';
 
 registerEnumType(SupplierStatus, { name: 'SupplierStatus' });
+
+/** The least a supplier is paid for a lead of one vertical: bids that would pay it less do not buy its leads. */
+@ObjectType('SupplierFloor')
+export class SupplierFloorModel {
+  @Field({ description: 'The vertical key, e.g. "auto-insurance".' }) vertical: string;
+  @Field(() => MoneyScalar, { description: "Minimum payout to the supplier per lead." }) minPayout: Decimal;
+}
 
 /** A publisher selling leads through the exchange API. */
 @ObjectType('Supplier')

@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource, In } from 'typeorm';
 import { parseMoney } from '@leadex/auction-core';
-import { DomainException, generateSupplierApiKey, SupplierStatus } from '@leadex/contracts';
-import { SupplierEntity, VerticalEntity } from '@leadex/persistence';
+import { DomainException, FieldError, generateSupplierApiKey, SupplierStatus } from '@leadex/contracts';
+import { SupplierEntity, SupplierFloorEntity, VerticalEntity } from '@leadex/persistence';
+import { isUuid } from '../common/uuid.util';
 import { CreateSupplierInput } from './create-supplier.input';
-import { SupplierModel, SupplierWithKey, toSupplierModel } from './supplier.output';
+import { SupplierFloorModel, SupplierModel, SupplierWithKey, toSupplierModel } from './supplier.output';
 
 @Injectable()
 export class SuppliersService {
@@ -46,5 +47,43 @@ export class SuppliersService {
   async list(): Promise<SupplierModel[]> {
     const rows = await this.dataSource.getRepository(SupplierEntity).find({ order: { createdAt: 'ASC' } });
     return rows.map(toSupplierModel);
+  }
+
+  /**
+   * Sets (or, with a null minPayout, removes) a supplier's minimum payout for one vertical. Every exchange
+   * process reloads it through the supplier_floors_notify trigger.
+   */
+  async setFloor(supplierId: string, vertical: string, minPayout: string | null): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const errors: FieldError[] = [];
+      if (!isUuid(supplierId) || !(await m.existsBy(SupplierEntity, { id: supplierId }))) {
+        errors.push({ field: 'supplierId', message: `no supplier with id ${supplierId}` });
+      }
+      if (!(await m.existsBy(VerticalEntity, { key: vertical }))) errors.push({ field: 'vertical', message: `unknown vertical "${vertical}"` });
+      if (errors.length) throw DomainException.validation(errors);
+      if (minPayout === null) {
+        await m.delete(SupplierFloorEntity, { supplierId, vertical });
+      } else {
+        await m.upsert(SupplierFloorEntity, { supplierId, vertical, minPayout: parseMoney(minPayout) }, ['supplierId', 'vertical']);
+      }
+      return true;
+    });
+  }
+
+  /** The floors of many suppliers in one query, by supplier id, each list by vertical key. */
+  async floorsOf(supplierIds: readonly string[]): Promise<Map<string, SupplierFloorModel[]>> {
+    const out = new Map<string, SupplierFloorModel[]>();
+    if (!supplierIds.length) return out;
+    const rows: { supplier_id: string; vertical_key: string; min_payout: string }[] = await this.dataSource.query(
+      `SELECT supplier_id, vertical_key, min_payout::text AS min_payout FROM supplier_floors
+        WHERE supplier_id = ANY($1::uuid[]) ORDER BY supplier_id, vertical_key`,
+      [supplierIds],
+    );
+    for (const r of rows) {
+      const list = out.get(r.supplier_id) ?? [];
+      list.push({ vertical: r.vertical_key, minPayout: new Decimal(r.min_payout) });
+      out.set(r.supplier_id, list);
+    }
+    return out;
   }
 }

@@ -3,6 +3,7 @@ import Decimal from 'decimal.js';
 import { VerticalEntity } from '@leadex/persistence';
 import { JSONScalar } from '../common/json.scalar';
 import { MoneyScalar } from '../common/money.scalar';
+import { DistributionMode } from './distribution-mode.enum';
 
 /** One field of a vertical's lead, read from its JSON Schema. */
 @ObjectType('VerticalField')
@@ -28,6 +29,7 @@ export class VerticalModel {
   @Field(() => Int) returnWindowDays: number;
   @Field(() => MoneyScalar, { description: 'Lowest price a lead of this vertical sells for.' }) floorPrice: Decimal;
   @Field() active: boolean;
+  @Field(() => DistributionMode, { description: 'How leads are routed among eligible campaigns.' }) distributionMode: DistributionMode;
   @Field(() => [VerticalFieldModel]) fields: VerticalFieldModel[];
   @Field(() => JSONScalar, { description: 'The JSON Schema of lead fields; personal properties carry "x-pii": true.' })
   schema: Record<string, unknown>;
@@ -54,6 +56,7 @@ export function toVerticalModel(v: VerticalEntity): VerticalModel {
     returnWindowDays: v.returnWindowDays,
     floorPrice: v.floorPrice,
     active: v.active,
+    distributionMode: (v.distributionMode ?? DistributionMode.AUCTION) as DistributionMode,
     fields,
     schema: v.schema,
   };

@@ -6,7 +6,8 @@ import { SaleRequest, SaleService } from '../leads/sale.service';
 import { CatalogService } from '../market/catalog.service';
 import { CampaignProfile, SupplierProfile } from '../market/catalog.types';
 import { LeadEvent } from '../timeline/lead-events.service';
-import { PlannedBid } from './live-auction.service';
+import { CampaignHealthService } from './campaign-health.service';
+import { PlannedBid, SalePlanOfLead } from './live-auction.service';
 
 export interface LeadForSale {
   leadId: string;
@@ -18,16 +19,22 @@ export interface LeadForSale {
   fields: Record<string, unknown>;
   consent: Record<string, unknown> | null;
   idempotencyKeys: string[];
-  /** The supplier's answer when the lead sells at this payout. */
-  answer: (payout: Decimal) => Record<string, unknown>;
+  /** The supplier's answer when the lead sells to `sales` buyers for this payout in all. */
+  answer: (payout: Decimal, sales: number) => Record<string, unknown>;
 }
 
-export type WaterfallResult = { sold: true; price: Decimal; payout: Decimal; campaignId: string } | { sold: false };
+/** What a lead sold for: how many sales, what buyers paid in all, what the supplier gets in all. */
+export interface WaterfallResult {
+  sales: number;
+  price: Decimal;
+  payout: Decimal;
+}
 
 /**
- * Sells a lead down its plan: each bid in order, until one sticks. A campaign without a post
- * endpoint is sold in one step; one with a post endpoint is first held (caps, funds, the lead), then
- * posted to the buyer, then confirmed if the buyer accepts or released if it refuses, fails or is late.
+ * Sells a lead down its plan: each bid in order, until one sticks (exclusive) or until the vertical's
+ * maximum of buyers bought it (shared, each paying its own bid). A campaign without a post endpoint is
+ * sold in one step; one with a post endpoint is first held (caps, funds, the lead), then posted to the
+ * buyer, then confirmed if the buyer accepts or released if it refuses, fails or is late.
  */
 @Injectable()
 export class WaterfallService {
@@ -36,10 +43,14 @@ export class WaterfallService {
     private readonly catalog: CatalogService,
     private readonly sales: SaleService,
     private readonly bidding: BuyerBiddingService,
+    private readonly health: CampaignHealthService,
   ) {}
 
-  async sell(lead: LeadForSale, plan: PlannedBid[], events: LeadEvent[]): Promise<WaterfallResult> {
-    for (const bid of plan) {
+  async sell(lead: LeadForSale, plan: SalePlanOfLead, maxSales: number, events: LeadEvent[]): Promise<WaterfallResult> {
+    const wanted = plan.shared ? maxSales : 1;
+    const sold: WaterfallResult = { sales: 0, price: new Decimal(0), payout: new Decimal(0) };
+    for (const bid of plan.bids) {
+      if (sold.sales >= wanted) break;
       const campaign = this.catalog.campaign(bid.campaignId);
       if (!campaign || !campaign.active) {
         events.push({ leadId: lead.leadId, campaignId: bid.campaignId, kind: 'sale', outcome: 'campaign_unavailable', at: new Date() });
@@ -52,15 +63,21 @@ export class WaterfallService {
         price: bid.price,
         bidId: bid.bidId,
         idempotencyKeys: lead.idempotencyKeys,
-        response: lead.answer,
+        // one exclusive sale completes the answer with it; a shared lead is answered when its set is sold
+        response: plan.shared ? () => null : (payout) => lead.answer(payout, 1),
       };
       const result = campaign.postUrl ? await this.holdPostConfirm(lead, bid, campaign, req, events) : await this.sales.reserve(req);
       // a sale is its own record (the timeline reads it from sales); only why a bid failed is an event
-      if (result.sold) return { sold: true, price: result.price, payout: result.payout, campaignId: campaign.id };
+      if (result.sold) {
+        sold.sales++;
+        sold.price = sold.price.plus(result.price);
+        sold.payout = sold.payout.plus(result.payout);
+        continue;
+      }
       events.push({ leadId: lead.leadId, campaignId: campaign.id, kind: 'sale', outcome: result.reason, price: bid.price, at: new Date() });
       if (result.reason === 'lead_unavailable') break;
     }
-    return { sold: false };
+    return sold;
   }
 
   private async holdPostConfirm(lead: LeadForSale, bid: PlannedBid, campaign: CampaignProfile, req: SaleRequest, events: LeadEvent[]) {
@@ -75,6 +92,7 @@ export class WaterfallService {
     );
     // a post that timed out may have been taken by the buyer; the sale is not made, so it is not charged
     const accepted = answer.kind === 'accepted';
+    this.health.record(campaign.id, answer.kind, 'reason' in answer ? answer.reason : null);
     Object.assign(post, { outcome: answer.kind, latencyMs: answer.latencyMs, detail: accepted ? null : { reason: answer.reason } });
     if (accepted) return this.sales.confirm(held, req);
     await this.sales.release(held, req);

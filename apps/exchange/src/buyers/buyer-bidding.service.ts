@@ -13,7 +13,7 @@ import {
   parsePingAnswer,
   parsePostAnswer,
   TemplateError,
-} from './buyer-wire-format';
+} from '@leadex/buyer-protocol';
 
 /** What live bidding needs of a campaign row. */
 export interface LiveBiddingCampaign {

@@ -2,8 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { LeadexConfig } from '@leadex/config';
-import { BuyerUrlGuard, BuyerUrlRefusedError } from './buyer-url-guard';
-import { serializeBody } from './buyer-wire-format';
+import { BuyerUrlGuard, BuyerUrlRefusedError, serializeBody } from '@leadex/buyer-protocol';
 
 /** What came of one call to a buyer endpoint. Only `ok` carries an answer; its status may still be an error. */
 export type BuyerCallResult =

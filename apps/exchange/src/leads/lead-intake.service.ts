@@ -65,22 +65,30 @@ export class LeadIntakeService {
     return { leadId, duplicateOf: rows[0].duplicate_of };
   }
 
-  /** No bid could take the lead: it is answered unsold, with its idempotency keys, atomically. */
-  async finishUnsold(leadId: string, supplierId: string, keys: string[], response: Record<string, unknown>): Promise<void> {
+  /**
+   * Stores the supplier's answer with its idempotency keys, atomically: unsold when no bid took the
+   * lead, or sold to several buyers once the shared set is complete.
+   */
+  async finish(leadId: string, supplierId: string, keys: string[], response: Record<string, unknown>): Promise<void> {
     await this.pool.query(
-      `WITH lead AS (UPDATE leads SET status = 'unsold', response = $4 WHERE id = $1 AND status = 'processing' RETURNING id)
+      `WITH lead AS (
+         UPDATE leads SET status = CASE WHEN status = 'processing' THEN 'unsold' ELSE status END, response = $4
+          WHERE id = $1 AND status IN ('processing', 'sold') RETURNING id)
        UPDATE idempotency_keys SET state = 'done', response_status = 200, response_body = $4
         WHERE supplier_id = $2 AND key = ANY($3) AND EXISTS (SELECT 1 FROM lead)`,
       [leadId, supplierId, keys, response],
     );
   }
 
-  /** Leads left "processing" by a process that died mid-auction are closed as unsold. */
+  /** Leads left unanswered by a process that died mid-auction are closed: unsold, or sold as far as they got. */
   async closeAbandoned(olderThanMs: number): Promise<number> {
     const { rows } = await this.pool.query(
       `WITH stuck AS (
-         UPDATE leads SET status = 'unsold', response = jsonb_build_object('lead_id', id, 'status', 'unsold', 'sales', 0)
-          WHERE status = 'processing' AND created_at < now() - make_interval(secs => $1::double precision / 1000)
+         UPDATE leads SET status = CASE WHEN status = 'processing' THEN 'unsold' ELSE status END,
+                response = CASE WHEN status = 'processing' THEN jsonb_build_object('lead_id', id, 'status', 'unsold', 'sales', 0)
+                                ELSE jsonb_build_object('lead_id', id, 'status', 'sold', 'price', to_char(payout_total, 'FM999999999990.00'), 'sales', sales_count) END
+          WHERE (status = 'processing' OR (status = 'sold' AND response IS NULL))
+            AND created_at < now() - make_interval(secs => $1::double precision / 1000)
           RETURNING id, response)
        UPDATE idempotency_keys k SET state = 'done', response_status = 200, response_body = stuck.response
          FROM stuck WHERE k.lead_id = stuck.id AND k.state = 'running'

@@ -7,11 +7,11 @@ import { formatMoney, parseMoney } from '@leadex/auction-core';
 import { LeadexConfig } from '@leadex/config';
 import { DomainException, ErrorCode, LeadStatus } from '@leadex/contracts';
 import { pgPoolOf } from '@leadex/persistence';
-import { LiveAuctionService } from '../auction/live-auction.service';
-import { WaterfallService } from '../auction/waterfall.service';
+import { LiveAuctionService, SalePlanOfLead } from '../auction/live-auction.service';
+import { LeadForSale, WaterfallService } from '../auction/waterfall.service';
 import { CatalogService } from '../market/catalog.service';
 import { SupplierProfile, VerticalProfile } from '../market/catalog.types';
-import { LeadEventsService } from '../timeline/lead-events.service';
+import { LeadEvent, LeadEventsService } from '../timeline/lead-events.service';
 import { DirectPostDto } from './dto/direct-post.dto';
 import { IdempotencyService } from './idempotency.service';
 import { LeadIntakeService } from './lead-intake.service';
@@ -145,16 +145,28 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
       minPayout: dto.min_price ? parseMoney(dto.min_price) : null,
     });
     for (const e of events) e.leadId = leadId;
-    const answer = (payout: Decimal) => ({ lead_id: leadId, status: LeadStatus.SOLD, price: formatMoney(payout), sales: 1 });
+    const consent = dto.consent ? { ...dto.consent } : null;
+    return this.sellDown({ leadId, pingId: leadId, vertical: vertical.key, supplier, fields, consent, idempotencyKeys: keys }, plan, vertical, events);
+  }
+
+  /** Sells a stored lead down its plan (for a direct post or a post) and stores the supplier's answer. */
+  async sellDown(
+    lead: Omit<LeadForSale, 'answer'>,
+    plan: SalePlanOfLead,
+    vertical: VerticalProfile,
+    events: LeadEvent[],
+  ): Promise<Record<string, unknown>> {
+    const answer = (payout: Decimal, sales: number) => ({ lead_id: lead.leadId, status: LeadStatus.SOLD, price: formatMoney(payout), sales });
     try {
-      const result = await this.waterfall.sell(
-        { leadId, pingId: leadId, vertical: vertical.key, supplier, fields, consent: dto.consent ? { ...dto.consent } : null, idempotencyKeys: keys, answer },
-        plan,
-        events,
-      );
-      if (result.sold) return answer(result.payout);
-      const unsold = { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 };
-      await this.intake.finishUnsold(leadId, supplier.id, keys, unsold);
+      const result = await this.waterfall.sell({ ...lead, answer }, plan, vertical.maxSales, events);
+      if (result.sales > 0) {
+        const sold = answer(result.payout, result.sales);
+        // an exclusive sale stored its answer with the sale; a shared one is answered once its set is sold
+        if (plan.shared) await this.intake.finish(lead.leadId, lead.supplier.id, lead.idempotencyKeys, sold);
+        return sold;
+      }
+      const unsold = { lead_id: lead.leadId, status: LeadStatus.UNSOLD, sales: 0 };
+      await this.intake.finish(lead.leadId, lead.supplier.id, lead.idempotencyKeys, unsold);
       return unsold;
     } finally {
       this.events.recordLater(events);

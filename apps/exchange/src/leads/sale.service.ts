@@ -17,8 +17,8 @@ export interface SaleRequest {
   idempotencyKeys: string[];
   /** The buyer's own id for its bid, from its ping answer. */
   bidId?: string | null;
-  /** The supplier's answer if this sale completes it; stored with the sale. */
-  response: (payout: Decimal) => Record<string, unknown>;
+  /** The supplier's answer if this sale completes it, stored with the sale; null when more sales may follow. */
+  response: (payout: Decimal) => Record<string, unknown> | null;
 }
 
 export type SaleOutcome =

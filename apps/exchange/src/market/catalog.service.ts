@@ -7,16 +7,18 @@ import { Cap, CapPeriod, compileFilters, FilterRule, Schedule } from '@leadex/au
 import { LeadexConfig } from '@leadex/config';
 import { CHANGES_CHANNEL } from '@leadex/contracts';
 import { pgPoolOf } from '@leadex/persistence';
-import { BuyerTemplate, validateBuyerTemplate } from '../buyers/buyer-wire-format';
+import { BuyerTemplate, validateBuyerTemplate } from '@leadex/buyer-protocol';
 import { LeadFieldsValidator } from '../verticals/lead-fields.validator';
 import { CampaignProfile, SupplierProfile, VerticalProfile } from './catalog.types';
 
 const SUPPLIER_SQL = `SELECT id, name, api_key_hash, status, payout_percent, fixed_payout, allowed_verticals,
-  blocked_buyer_ids, rate_limit_per_sec FROM suppliers`;
+  blocked_buyer_ids, rate_limit_per_sec,
+  (SELECT coalesce(jsonb_object_agg(vertical_key, min_payout), '{}') FROM supplier_floors f WHERE f.supplier_id = suppliers.id) AS floors
+  FROM suppliers`;
 const VERTICAL_SQL = `SELECT key, name, description, active, max_sales, duplicate_window_days, return_window_days,
-  floor_price, schema FROM verticals`;
+  floor_price, distribution_mode, schema FROM verticals`;
 const CAMPAIGN_SQL = `SELECT id, buyer_id, name, vertical_key, bid, status, priority, filters, caps, schedule,
-  excluded_supplier_ids, last_won_at, ping_url, post_url, timeout_ms, template FROM campaigns`;
+  excluded_supplier_ids, last_won_at, ping_url, post_url, timeout_ms, template, weight, purchase_mode FROM campaigns`;
 
 /**
  * The exchange's in-memory catalog: suppliers, verticals and campaigns (filters compiled once).
@@ -125,7 +127,9 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     const ids: Record<string, string[]> = { campaigns: [], suppliers: [], verticals: [], buyers: [] };
     for (const change of changes) {
       const [table, id] = change.split(':', 2);
-      if (ids[table] && id) ids[table].push(id);
+      // a supplier's floors are part of its profile
+      const into = table === 'supplier_floors' ? 'suppliers' : table;
+      if (ids[into] && id) ids[into].push(id);
     }
     if (ids.suppliers.length) {
       const { rows } = await this.pool.query(`${SUPPLIER_SQL} WHERE id = ANY($1::uuid[])`, [ids.suppliers]);
@@ -219,6 +223,7 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
       allowedVerticals: row.allowed_verticals ? new Set<string>(row.allowed_verticals) : null,
       blockedBuyerIds: new Set<string>(row.blocked_buyer_ids ?? []),
       rateLimitPerSec: row.rate_limit_per_sec,
+      floors: new Map(Object.entries<string>(row.floors ?? {}).map(([vertical, min]) => [vertical, new Decimal(min)])),
     };
     this.suppliersById.set(row.id, profile);
     this.suppliersByHash.set(row.api_key_hash, profile);
@@ -235,6 +240,7 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
       duplicateWindowDays: row.duplicate_window_days,
       returnWindowDays: row.return_window_days,
       floorPrice: new Decimal(row.floor_price),
+      distributionMode: row.distribution_mode,
       schema: row.schema,
       validator: sameSchema ? previous.validator : new LeadFieldsValidator(row.key, row.schema),
     };
@@ -280,6 +286,8 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
       postUrl: row.post_url,
       timeoutMs: row.timeout_ms,
       template: row.template,
+      weight: row.weight,
+      purchaseMode: row.purchase_mode,
       schedule,
       timezone: schedule?.timezone ?? null,
       caps,

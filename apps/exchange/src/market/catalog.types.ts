@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
-import { CampaignSnapshot } from '@leadex/auction-core';
-import { BuyerTemplate } from '../buyers/buyer-wire-format';
+import { CampaignSnapshot, DistributionMode } from '@leadex/auction-core';
+import { BuyerTemplate } from '@leadex/buyer-protocol';
 import { LeadFieldsValidator } from '../verticals/lead-fields.validator';
 
 /** What the exchange keeps in memory of a supplier, looked up by API-key hash on every request. */
@@ -14,6 +14,8 @@ export interface SupplierProfile {
   allowedVerticals: ReadonlySet<string> | null;
   blockedBuyerIds: ReadonlySet<string>;
   rateLimitPerSec: number | null;
+  /** The least payout this supplier takes, per vertical. */
+  floors: ReadonlyMap<string, Decimal>;
 }
 
 /** A vertical with its field validator compiled once. */
@@ -26,6 +28,7 @@ export interface VerticalProfile {
   duplicateWindowDays: number;
   returnWindowDays: number;
   floorPrice: Decimal;
+  distributionMode: DistributionMode;
   schema: Record<string, any>;
   validator: LeadFieldsValidator;
 }
@@ -42,4 +45,7 @@ export interface CampaignProfile extends CampaignSnapshot {
   timeoutMs: number | null;
   /** The buyer's own wire format (JSONata expressions); null = the contract's default JSON. */
   template: BuyerTemplate | null;
+  /** Relative share under WEIGHTED distribution. */
+  weight: number;
+  purchaseMode: 'EXCLUSIVE' | 'SHARED' | 'BOTH';
 }

@@ -4,26 +4,27 @@ import { randomUUID } from 'crypto';
 import Decimal from 'decimal.js';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { computePayout, formatMoney, parseMoney } from '@leadex/auction-core';
+import { formatMoney, parseMoney } from '@leadex/auction-core';
 import { LeadexConfig } from '@leadex/config';
 import { DomainException, ErrorCode, LeadStatus } from '@leadex/contracts';
 import { PG_UNIQUE_VIOLATION, pgPoolOf } from '@leadex/persistence';
-import { LiveAuctionService, PlannedBid } from '../auction/live-auction.service';
-import { WaterfallService } from '../auction/waterfall.service';
+import { LiveAuctionService, SalePlanOfLead } from '../auction/live-auction.service';
 import { SupplierProfile } from '../market/catalog.types';
 import { IdempotencyService } from '../leads/idempotency.service';
 import { LeadIntakeService } from '../leads/lead-intake.service';
 import { LeadsService, SupplierAnswer } from '../leads/leads.service';
 import { requestHash } from '../leads/request-hash.util';
-import { LeadEvent, LeadEventsService } from '../timeline/lead-events.service';
+import { LeadEventsService } from '../timeline/lead-events.service';
 import { PingDto, PostDto } from './dto/ping-post.dto';
 
+/** A bid of a ping's plan as kept in ping_offers.bids, with whether the plan sells the lead shared. */
 interface StoredBid {
   campaignId: string;
   buyerId: string;
   price: string;
   bidId: string | null;
   live: boolean;
+  shared: boolean;
 }
 
 /** Non-PII fields that differ between a ping and its post (a field present on one side only differs too). */
@@ -48,7 +49,6 @@ export class PingPostService {
     private readonly idempotency: IdempotencyService,
     private readonly intake: LeadIntakeService,
     private readonly auction: LiveAuctionService,
-    private readonly waterfall: WaterfallService,
     private readonly events: LeadEventsService,
   ) {
     this.pool = pgPoolOf(dataSource);
@@ -75,16 +75,15 @@ export class PingPostService {
         minPayout: dto.min_price ? parseMoney(dto.min_price) : null,
         fixedOnly: dto.test ?? false,
       });
-      const best = plan[0];
-      const payout = best ? computePayout(best.price, { payoutPercent: supplier.payoutPercent, fixedPayout: supplier.fixedPayout }).payout : null;
+      const payout = plan.bids.length ? plan.payout : null;
       const expiresAt = new Date(Date.now() + this.config.PING_TTL_SECONDS * 1000);
       const body = {
         ping_id: pingId,
-        status: best ? 'bid' : 'no_bid',
+        status: payout ? 'bid' : 'no_bid',
         ...(payout ? { price: formatMoney(payout) } : {}),
         expires_at: expiresAt.toISOString(),
       };
-      const stored: StoredBid[] = plan.map((b) => ({ ...b, price: b.price.toFixed(2) }));
+      const stored: StoredBid[] = plan.bids.map((b) => ({ ...b, price: b.price.toFixed(2), shared: plan.shared }));
       await this.pool.query(
         `WITH offer AS (
            INSERT INTO ping_offers (id, supplier_id, vertical_key, fields, source, test, status, price, bids, expires_at)
@@ -151,21 +150,18 @@ export class PingPostService {
     if (stored.duplicateOf) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.DUPLICATE, sales: 0 } };
     if (offer.test) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 } };
 
-    const plan: PlannedBid[] = (offer.bids as StoredBid[]).map((b) => ({ ...b, price: new Decimal(b.price) }));
-    const events: LeadEvent[] = [];
-    const answer = (payout: Decimal) => ({ lead_id: leadId, status: LeadStatus.SOLD, price: formatMoney(payout), sales: 1 });
-    try {
-      const result = await this.waterfall.sell(
-        { leadId, pingId: offer.id, vertical: vertical.key, supplier, fields, consent, idempotencyKeys: claim.keys, answer },
-        plan,
-        events,
-      );
-      if (result.sold) return { replayed: false, body: answer(result.payout) };
-      const unsold = { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 };
-      await this.intake.finishUnsold(leadId, supplier.id, claim.keys, unsold);
-      return { replayed: false, body: unsold };
-    } finally {
-      this.events.recordLater(events);
-    }
+    const offered = offer.bids as StoredBid[];
+    const plan: SalePlanOfLead = {
+      shared: offered[0]?.shared ?? false,
+      bids: offered.map(({ campaignId, buyerId, price, bidId, live }) => ({ campaignId, buyerId, price: new Decimal(price), bidId, live })),
+      payout: new Decimal(0), // what the post actually pays is counted as it sells
+    };
+    const body = await this.leads.sellDown(
+      { leadId, pingId: offer.id, vertical: vertical.key, supplier, fields, consent, idempotencyKeys: claim.keys },
+      plan,
+      vertical,
+      [],
+    );
+    return { replayed: false, body };
   }
 }

@@ -7,6 +7,8 @@ import { moneyColumn } from '../money.transformer';
 export interface StoredFilterRule { field: string; op: string; value?: unknown }
 export interface StoredCap { period: string; maxLeads?: number | null; maxSpend?: string | null }
 export interface StoredSchedule { timezone: string; windows: { days: string[]; start: string; end: string }[] }
+/** Whether a campaign buys a lead only alone, alongside other buyers, or either. */
+export type StoredPurchaseMode = 'EXCLUSIVE' | 'SHARED' | 'BOTH';
 
 /** A buyer's standing order for leads of one vertical: price, targeting, caps and hours. */
 @Entity('campaigns')
@@ -26,6 +28,13 @@ export class CampaignEntity {
   @Column('jsonb', { nullable: true }) schedule: StoredSchedule | null;
   @Column('uuid', { name: 'excluded_supplier_ids', array: true }) excludedSupplierIds: string[];
   @Column('timestamptz', { name: 'last_won_at', nullable: true }) lastWonAt: Date | null;
+  /** The buyer's wire template (JSONata expressions, see @leadex/buyer-protocol); null = the default JSON. */
+  @Column('jsonb', { nullable: true }) template: Record<string, unknown> | null;
+  @Column('text', { name: 'purchase_mode', default: 'EXCLUSIVE' }) purchaseMode: StoredPurchaseMode;
+  /** Share of leads under WEIGHTED distribution, 0–1000. */
+  @Column('int', { default: 1 }) weight: number;
+  /** Why the exchange paused the campaign (e.g. its endpoint kept failing); cleared when it is resumed. */
+  @Column('text', { name: 'paused_reason', nullable: true }) pausedReason: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

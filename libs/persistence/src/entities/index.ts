@@ -6,3 +6,5 @@ export * from './campaign.entity';
 export * from './lead.entity';
 export * from './sale.entity';
 export * from './ledger.entity';
+export * from './campaign-health.entity';
+export * from './supplier-floor.entity';

@@ -2,6 +2,9 @@ import Decimal from 'decimal.js';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { moneyColumn } from '../money.transformer';
 
+/** How a vertical's leads are routed among eligible campaigns. */
+export type StoredDistributionMode = 'AUCTION' | 'PRIORITY' | 'ROUND_ROBIN' | 'WEIGHTED';
+
 /** A kind of lead (auto insurance, mortgage...): its field schema and selling rules are data. */
 @Entity('verticals')
 export class VerticalEntity {
@@ -15,6 +18,7 @@ export class VerticalEntity {
   @Column('int', { name: 'return_window_days' }) returnWindowDays: number;
   @Column({ ...moneyColumn, name: 'floor_price' }) floorPrice: Decimal;
   @Column('boolean') active: boolean;
+  @Column('text', { name: 'distribution_mode', default: 'AUCTION' }) distributionMode: StoredDistributionMode;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
