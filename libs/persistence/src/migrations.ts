@@ -4,6 +4,7 @@ import { SaleFunctions1763800000200 } from '../../../migrations/1763800000200-sa
 import { LivePingPost1763800000300 } from '../../../migrations/1763800000300-live-ping-post';
 import { OnePhaseSaleAndKeyLookups1763800000400 } from '../../../migrations/1763800000400-one-phase-sale-and-key-lookups';
 import { RoutingFloorsAndBuyerHealth1763800000500 } from '../../../migrations/1763800000500-routing-floors-and-buyer-health';
+import { LeadTimelineFunction1763800000600 } from '../../../migrations/1763800000600-lead-timeline-function';
 
 /** Every migration in order; listed explicitly so the same list runs from TypeScript and from dist. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   LivePingPost1763800000300,
   OnePhaseSaleAndKeyLookups1763800000400,
   RoutingFloorsAndBuyerHealth1763800000500,
+  LeadTimelineFunction1763800000600,
 ];

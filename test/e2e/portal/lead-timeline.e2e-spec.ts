@@ -180,7 +180,7 @@ describe('one lead and its timeline', () => {
         ['sale', 'sold', a.campaignId, '9.25'],
       ]);
       expect(byId.get(shared).timeline.map((e: any) => e.price)).toEqual([null, null, '6.50']);
-      expect(query.mock.calls.filter(([sql]) => String(sql).includes('lead_events'))).toHaveLength(1);
+      expect(query.mock.calls.filter(([sql]) => String(sql).includes('leadex_lead_timeline'))).toHaveLength(1);
     } finally {
       query.mockRestore();
     }

@@ -67,19 +67,14 @@ export class LeadEventsService {
     this.record(events).catch((e) => this.log.error(`could not record ${events.length} timeline events: ${e.message}`));
   }
 
-  /** A lead's timeline, including the ping it was the post of; its sales come from the sales table. */
+  /** A lead's timeline, including the ping it was the post of (leadex_lead_timeline, shared with the portal). */
   async timeline(leadId: string, pingId: string | null): Promise<TimelineEntry[]> {
     const { rows } = await this.pool.query(
-      `SELECT created_at, kind, outcome, campaign_id, latency_ms, price, detail, id AS seq FROM lead_events
-        WHERE lead_id = $1 OR ($2::uuid IS NOT NULL AND ping_id = $2)
-       UNION ALL
-       SELECT sold_at, 'sale', CASE WHEN status = 'PENDING' THEN 'held' ELSE lower(status) END, campaign_id, NULL, price, NULL,
-              9223372036854775807 FROM sales WHERE lead_id = $1
-       ORDER BY 1, 8`,
+      `SELECT at, kind, outcome, campaign_id, latency_ms, price, detail FROM leadex_lead_timeline(ARRAY[$1::uuid], ARRAY[$2::uuid])`,
       [leadId, pingId],
     );
     return rows.map((r) => ({
-      at: r.created_at.toISOString(),
+      at: r.at.toISOString(),
       kind: r.kind,
       outcome: r.outcome,
       campaign_id: r.campaign_id,
