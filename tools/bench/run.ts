@@ -17,6 +17,8 @@
  * BENCH_EXCHANGES (1: exchange processes, each on its own port, the connections split between them),
  * BENCH_SKIP_MICRO=1, BENCH_OUTPUT (file name under bench-results/, default "latest"),
  * BENCH_QUIET_TIMEOUT_S (300: how long to wait for other work on the machine to stop before a step).
+ * Then the ping bench (tools/bench/ping-bench.ts: BENCH_PING_RATE 200, BENCH_PING_DURATION_S 30, ...);
+ * BENCH_SKIP_PING=1 skips it.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { cpus, loadavg, release, totalmem } from 'os';
@@ -28,6 +30,7 @@ import { cpuSecondsOf, ExchangeProcess, freePort, machineCpuSeconds, processCpuS
 import { LeadGenerator } from './lead-generator';
 import { runLoadStep } from './load-step';
 import { PgActivitySampler } from './pg-activity-sampler';
+import { formatPingReport, PingBenchReport, pingBenchOptionsFromEnv, runPingBench } from './ping-bench';
 import { enableStatementLog, serverLogFile, StatementLogReader } from './pg-statement-log';
 import { AuctionCoreFigures, BenchReport, evaluateTargets, formatReport, StepReport } from './report';
 
@@ -316,6 +319,16 @@ async function main(): Promise<void> {
     await Promise.all(exchanges.map((x) => x.stop()));
   }
 
+  let ping: PingBenchReport | { error: string } | null = null;
+  if (env.BENCH_SKIP_PING !== '1') {
+    try {
+      ping = await runPingBench(pingBenchOptionsFromEnv(ROOT, DATABASE_URL, OUT_DIR));
+    } catch (e) {
+      log(`ping bench failed: ${(e as Error).message}`);
+      ping = { error: (e as Error).message };
+    }
+  }
+
   let auctionCore: BenchReport['auctionCore'] = null;
   if (env.BENCH_SKIP_MICRO !== '1') {
     log('auction-core microbenchmark: runFixedPriceAuction over 1,000 campaigns');
@@ -349,10 +362,10 @@ async function main(): Promise<void> {
     auctionCore,
     targets: evaluateTargets(steps, auctionCore),
   };
-  const md = formatReport(report);
+  const md = formatReport(report) + (ping ? `\n${'error' in ping ? `### Ping-post\n\nNot run: ${ping.error}\n` : formatPingReport(ping)}` : '');
   console.log(`\n${md}`);
   writeFileSync(join(OUT_DIR, `${OUT_NAME}.md`), md);
-  writeFileSync(join(OUT_DIR, `${OUT_NAME}.json`), JSON.stringify(report, null, 2));
+  writeFileSync(join(OUT_DIR, `${OUT_NAME}.json`), JSON.stringify({ ...report, ping }, null, 2));
   log(`wrote bench-results/${OUT_NAME}.md and .json (leadex_bench kept for inspection)`);
 }
 
