@@ -100,7 +100,7 @@ export class LeadexConfig {
 
   /** Keep-alive connections per buyer origin (host:port) in the buyer HTTP pool. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1024)
-  BUYER_POOL_CONNECTIONS = 64;
+  BUYER_POOL_CONNECTIONS = 256;
 
   /** Largest buyer answer read, in bytes; a longer one is an error (64 KiB). */
   @Transform(toInt) @IsInt() @Min(1024) @Max(16777216)
@@ -113,6 +113,10 @@ export class LeadexConfig {
   /** A live campaign whose endpoint fails this many times in a row is paused by the exchange. */
   @Transform(toInt) @IsInt() @Min(1)
   CAMPAIGN_AUTO_PAUSE_FAILURES = 25;
+
+  /** How often the audit timeline's gathered events are written, in ms. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  EVENTS_FLUSH_MS = 100;
 
   /** How long a ping's bid holds for the post, in seconds. */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)

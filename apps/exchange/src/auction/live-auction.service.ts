@@ -39,6 +39,8 @@ export interface AuctionInput {
   minPayout?: Decimal | null;
   /** Live buyers are not pinged (test leads). */
   fixedOnly?: boolean;
+  /** When the request arrived (epoch ms): the auction's deadline counts from then, not from now. */
+  arrivedAt?: number;
 }
 
 /**
@@ -77,7 +79,7 @@ export class LiveAuctionService {
     const events: LeadEvent[] = [];
     if (live.length) {
       const at = new Date();
-      const outcomes = await this.bidding.pingAll(live, { pingId: input.pingId, vertical: vertical.key, fields: input.pingFields }, this.bidding.deadlineFrom());
+      const outcomes = await this.bidding.pingAll(live, { pingId: input.pingId, vertical: vertical.key, fields: input.pingFields }, this.bidding.deadlineFrom(input.arrivedAt));
       live.forEach((c, i) => {
         const o = outcomes[i];
         const event: LeadEvent = { campaignId: c.id, kind: 'ping', outcome: o.kind, latencyMs: o.latencyMs, at };

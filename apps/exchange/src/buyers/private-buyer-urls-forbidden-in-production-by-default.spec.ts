@@ -22,7 +22,7 @@ describe('ALLOW_PRIVATE_BUYER_URLS', () => {
     const c = loadConfig({});
     expect(c.BUYER_PING_TIMEOUT_MS).toBe(500);
     expect(c.AUCTION_DEADLINE_MS).toBe(750);
-    expect(c.BUYER_POOL_CONNECTIONS).toBe(64);
+    expect(c.BUYER_POOL_CONNECTIONS).toBe(256);
     expect(c.BUYER_RESPONSE_MAX_BYTES).toBe(65536);
   });
 });

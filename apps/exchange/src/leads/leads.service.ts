@@ -90,6 +90,7 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async directPost(supplier: SupplierProfile, dto: DirectPostDto, idempotencyHeader?: string): Promise<SupplierAnswer> {
+    const arrivedAt = Date.now();
     const vertical = this.sellableVertical(supplier, dto.vertical);
     const checked = vertical.validator.validate(dto.fields);
     if (!checked.ok) throw DomainException.validation(checked.errors);
@@ -123,7 +124,7 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
     if (stored.duplicateOf) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.DUPLICATE, sales: 0 } };
     if (dto.test) return { replayed: false, body: { lead_id: leadId, status: LeadStatus.UNSOLD, sales: 0 } };
 
-    const body = await this.sell(leadId, dto, fields, vertical, supplier, claim.keys);
+    const body = await this.sell(leadId, dto, fields, vertical, supplier, claim.keys, arrivedAt);
     return { replayed: false, body };
   }
 
@@ -135,8 +136,10 @@ export class LeadsService implements OnModuleInit, OnApplicationShutdown {
     vertical: VerticalProfile,
     supplier: SupplierProfile,
     keys: string[],
+    arrivedAt: number,
   ): Promise<Record<string, unknown>> {
     const { plan, events } = await this.auction.run({
+      arrivedAt,
       pingId: leadId,
       lead: { supplierId: supplier.id, fields, source: dto.source as Record<string, unknown> | undefined },
       pingFields: withoutPii(fields, vertical),

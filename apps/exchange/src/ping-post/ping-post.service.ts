@@ -55,6 +55,7 @@ export class PingPostService {
   }
 
   async ping(supplier: SupplierProfile, dto: PingDto, idempotencyHeader?: string): Promise<SupplierAnswer> {
+    const arrivedAt = Date.now();
     const vertical = this.leads.sellableVertical(supplier, dto.vertical);
     const checked = vertical.validator.validateNonPii(dto.fields);
     if (!checked.ok) throw DomainException.validation(checked.errors);
@@ -74,6 +75,7 @@ export class PingPostService {
         supplier,
         minPayout: dto.min_price ? parseMoney(dto.min_price) : null,
         fixedOnly: dto.test ?? false,
+        arrivedAt,
       });
       const payout = plan.bids.length ? plan.payout : null;
       const expiresAt = new Date(Date.now() + this.config.PING_TTL_SECONDS * 1000);
