@@ -24,11 +24,11 @@
  * plus BENCH_DATABASE_URL, BENCH_PROFILE, BENCH_SQL_TIMING, BENCH_QUIET_TIMEOUT_S as for the bench.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
-import { cpus, loadavg, release, totalmem } from 'os';
 import { join, resolve } from 'path';
 import { Client } from 'pg';
 import { generateSupplierApiKey } from '@leadex/contracts';
 import { resetDatabase } from './bench-market';
+import { describeMachine, waitForQuiet } from './bench-machine';
 import { summarizeCpuProfile, formatProfileSummary, ProfileSummary } from './cpu-profile-summary';
 import { cpuSecondsOf, ExchangeProcess, freePort, machineCpuSeconds, processCpuSeconds, schedSeconds } from './exchange-process';
 import type { LatencySummary } from './exchange-probe';
@@ -176,44 +176,9 @@ async function seedPingMarket(databaseUrl: string, buyers: PingBuyerProfile[], t
   });
 }
 
-/** Waits until the machine is quiet (other work under 30 % of one core for 2 s), at most `timeoutS`. */
-async function waitForQuiet(timeoutS: number): Promise<void> {
-  const deadline = Date.now() + timeoutS * 1000;
-  let quiet = 0;
-  let announced = false;
-  while (Date.now() < deadline) {
-    const a = machineCpuSeconds();
-    await sleep(1000);
-    const b = machineCpuSeconds();
-    const busyPct = ((b.busy - a.busy) / Math.max(0.001, (b.total - a.total) / cpus().length)) * 100;
-    if (busyPct < 30) {
-      if (++quiet >= 2) return;
-    } else {
-      quiet = 0;
-      if (!announced) log(`machine busy (${Math.round(busyPct)} % of one core used by other processes); waiting for quiet`);
-      announced = true;
-    }
-  }
-  log(`machine still busy after ${timeoutS} s; measuring anyway (see "other processes")`);
-}
-
 async function machineInfo(databaseUrl: string): Promise<Record<string, string | number>> {
   const pg = await withDb(databaseUrl, async (db) => (await db.query(`SELECT split_part(version(), ' on ', 1) AS version`)).rows[0]);
-  let virt = '';
-  try {
-    virt = /hypervisor/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? ' (virtual machine)' : '';
-  } catch {
-    // not Linux
-  }
-  return {
-    cpu: `${cpus()[0]?.model ?? 'unknown CPU'}${virt}`,
-    cores: cpus().length,
-    memoryGb: Math.round(totalmem() / 2 ** 30),
-    os: `Linux ${release()}`,
-    node: process.version.slice(1),
-    postgres: pg.version,
-    loadAverageAtStart: loadavg()[0].toFixed(2),
-  };
+  return describeMachine(pg.version);
 }
 
 /** Pings until one is answered with a bid: the exchange has the market loaded and the buyers answer. */
@@ -370,7 +335,7 @@ export async function runPingBench(opts: PingBenchOptions): Promise<PingBenchRep
     const leads = new LeadGenerator({ runId: `ping-${Date.now().toString(36)}`, seed: 424242 });
     await verifyBid(exchange.baseUrl, market.apiKey, leads);
     await withDb(opts.databaseUrl, (db) => db.query('ANALYZE'));
-    await waitForQuiet(opts.quietTimeoutS);
+    await waitForQuiet(opts.quietTimeoutS, log);
     if (opts.warmupS > 0) {
       log(`warm-up: ${opts.warmupS} s at ${opts.rate} pings/s (not recorded)`);
       await runPingLoad({ baseUrl: exchange.baseUrl, apiKey: market.apiKey, vertical: PING_VERTICAL, rate: opts.rate, durationS: opts.warmupS, leads });

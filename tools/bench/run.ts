@@ -21,10 +21,10 @@
  * BENCH_SKIP_PING=1 skips it.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { cpus, loadavg, release, totalmem } from 'os';
 import { join, resolve } from 'path';
 import { Client } from 'pg';
 import { BenchMarket, BID_TIERS, resetDatabase, seedMarket } from './bench-market';
+import { describeMachine, waitForQuiet } from './bench-machine';
 import { summarizeCpuProfile } from './cpu-profile-summary';
 import { cpuSecondsOf, ExchangeProcess, freePort, machineCpuSeconds, processCpuSeconds, schedSeconds } from './exchange-process';
 import { LeadGenerator } from './lead-generator';
@@ -69,21 +69,7 @@ async function machineInfo(): Promise<Record<string, string | number>> {
     `SELECT split_part(version(), ' on ', 1) AS version, current_setting('shared_buffers') AS shared_buffers,
             current_setting('synchronous_commit') AS synchronous_commit, current_setting('max_connections') AS max_connections`,
   );
-  let virt = '';
-  try {
-    virt = /hypervisor/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? ' (virtual machine)' : '';
-  } catch {
-    // not Linux
-  }
-  return {
-    cpu: `${cpus()[0]?.model ?? 'unknown CPU'}${virt}`,
-    cores: cpus().length,
-    memoryGb: Math.round(totalmem() / 2 ** 30),
-    os: `Linux ${release()}`,
-    node: process.version.slice(1),
-    postgres: `${pg.version} (shared_buffers ${pg.shared_buffers}, synchronous_commit ${pg.synchronous_commit}, max_connections ${pg.max_connections})`,
-    loadAverageAtStart: loadavg()[0].toFixed(2),
-  };
+  return describeMachine(`${pg.version} (shared_buffers ${pg.shared_buffers}, synchronous_commit ${pg.synchronous_commit}, max_connections ${pg.max_connections})`);
 }
 
 /** One post that must sell: the market is loaded (LISTEN/NOTIFY) and funds are known (market refresh). */
@@ -150,30 +136,6 @@ function cpuPercent(a: CpuSnapshot, b: CpuSnapshot, wallS: number): StepReport['
     machineSteal: pct(b.machine.steal - a.machine.steal),
     machineCapacity: Math.round(cores * 100),
   };
-}
-
-/**
- * Waits until the machine is quiet (under QUIET_PCT busy for two seconds running), so a step does
- * not measure someone else's build; gives up after BENCH_QUIET_TIMEOUT_S and says so.
- */
-async function waitForQuiet(): Promise<void> {
-  const deadline = Date.now() + QUIET_TIMEOUT_S * 1000;
-  let quietSeconds = 0;
-  let announced = false;
-  while (Date.now() < deadline) {
-    const a = machineCpuSeconds();
-    await sleep(1000);
-    const b = machineCpuSeconds();
-    const busyPct = ((b.busy - a.busy) / Math.max(0.001, (b.total - a.total) / cpus().length)) * 100;
-    if (busyPct < QUIET_PCT) {
-      if (++quietSeconds >= 2) return;
-    } else {
-      quietSeconds = 0;
-      if (!announced) log(`machine busy (${Math.round(busyPct)} % of one core used by other processes); waiting for quiet`);
-      announced = true;
-    }
-  }
-  log(`machine still busy after ${QUIET_TIMEOUT_S} s; measuring anyway (see "other processes")`);
 }
 
 async function countLeads(from: Date, to: Date): Promise<Record<string, number>> {
@@ -264,7 +226,7 @@ async function main(): Promise<void> {
       // so do it here: plans (including those cached in plpgsql functions) then see real table sizes.
       if (ANALYZE) await dbQuery('ANALYZE');
       await dbQuery('CHECKPOINT'); // start each step with the same WAL state
-      await waitForQuiet();
+      await waitForQuiet(QUIET_TIMEOUT_S, log, QUIET_PCT);
       for (const x of exchanges) x.takePeakRss();
       const cpu0 = cpuSnapshot(pids());
       statementLog?.mark();
