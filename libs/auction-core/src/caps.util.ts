@@ -33,12 +33,32 @@ function hourStart(epochMs: number, timezone: string): number {
   return latestInstantOfWallNotAfter(wall(p.year, p.month, p.day, p.hour), timezone, epochMs);
 }
 
+/** The first minute (binary search over the last two hours) at which the local date and hour were as now. */
+function firstInstantOfLocalHour(epochMs: number, timezone: string): number {
+  const same = (ms: number) => {
+    const a = localParts(new Date(ms), timezone);
+    const b = localParts(new Date(epochMs), timezone);
+    return a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour;
+  };
+  let hi = Math.floor(epochMs / MINUTE_MS); // in the hour
+  let lo = hi - 120; // before it
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (same(mid * MINUTE_MS)) hi = mid;
+    else lo = mid;
+  }
+  return hi * MINUTE_MS;
+}
+
 function computeInterval(period: TimedPeriod, epochMs: number, timezone: string): Interval {
   const p = localParts(new Date(epochMs), timezone);
   switch (period) {
     case 'HOUR': {
       // A repeated (fall-back) hour is two periods; take the one we are in.
-      const start = latestInstantOfWallNotAfter(wall(p.year, p.month, p.day, p.hour), timezone, epochMs);
+      let start = latestInstantOfWallNotAfter(wall(p.year, p.month, p.day, p.hour), timezone, epochMs);
+      // Its HH:00 may not exist (spring-forward in a zone with a :45 or :30 offset, e.g. Chatham's
+      // 02:45 → 03:45): then this local hour began at the jump itself.
+      if (start > epochMs) start = firstInstantOfLocalHour(epochMs, timezone);
       // The next period normally starts an hour later; step on while DST makes this hour longer.
       let end = start + HOUR_MS;
       for (let i = 0; i < 8; i++) {
