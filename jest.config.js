@@ -22,7 +22,12 @@ module.exports = {
   ...(process.env.LEADEX_JEST_JSON ? { reporters: ['default', ['<rootDir>/test/json-reporter.js', { file: process.env.LEADEX_JEST_JSON }]] } : {}),
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'],
+      setupFiles: ['<rootDir>/test/fast-check-setup.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
