@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import {
-  autoLead, connectTestDb, createTestBuyer, createTestCampaign, createTestSupplier, createTestVertical, postJson, startExchange,
+  autoLead, connectTestDb, createTestBuyer, createTestCampaign, createTestSupplier, createTestVertical, postJson, startExchange, startMockBuyer,
 } from '@leadex/testing';
 
 describe('shared leads, distribution modes and supplier floors', () => {
@@ -50,6 +50,27 @@ describe('shared leads, distribution modes and supplier floors', () => {
     const again = await postJson(`${ex.url}/v1/leads`, lead2, key);
     expect(first.body).toMatchObject({ status: 'sold', sales: 3, price: '17.15' });
     expect(again.body).toEqual(first.body);
+  });
+
+  it('backs a shared set up with the next buyer, never with a buyer who already bought the lead', async () => {
+    const vertical = await createTestVertical(db, { maxSales: 2 });
+    const buyerA = await createTestBuyer(db);
+    const a1 = await createTestCampaign(db, { buyerId: buyerA, vertical, bid: '10.00', purchaseMode: 'SHARED' });
+    await createTestCampaign(db, { buyerId: buyerA, vertical, bid: '9.50', purchaseMode: 'SHARED' });
+    const refusing = await startMockBuyer({ acceptRate: 0 });
+    try {
+      await campaign(vertical, '9.00', { purchaseMode: 'SHARED', postUrl: refusing.postUrl });
+      const c = await campaign(vertical, '5.00', { purchaseMode: 'SHARED' });
+      await ex.sync();
+      // the set is A (10.00) and the refusing buyer (9.00); its backup skips A's other campaign (9.50) for C
+      const res = await postJson(`${ex.url}/v1/leads`, autoLead(vertical), auth);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'sold', sales: 2, price: '10.50' }); // 7.00 + 3.50
+      expect((await salesOf(res.body.lead_id)).map((s: any) => s.campaign_id)).toEqual([a1, c]);
+      expect(refusing.posts).toHaveLength(1);
+    } finally {
+      await refusing.close();
+    }
   });
 
   it('sells exclusively when the best exclusive bid is worth more', async () => {

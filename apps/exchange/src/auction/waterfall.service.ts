@@ -49,8 +49,10 @@ export class WaterfallService {
   async sell(lead: LeadForSale, plan: SalePlanOfLead, maxSales: number, events: LeadEvent[]): Promise<WaterfallResult> {
     const wanted = plan.shared ? maxSales : 1;
     const sold: WaterfallResult = { sales: 0, price: new Decimal(0), payout: new Decimal(0) };
+    const buyers = new Set<string>(); // a buyer buys a lead once, whichever of its campaigns bid (sales_lead_buyer_key)
     for (const bid of plan.bids) {
       if (sold.sales >= wanted) break;
+      if (buyers.has(bid.buyerId)) continue;
       const campaign = this.catalog.campaign(bid.campaignId);
       if (!campaign || !campaign.active) {
         events.push({ leadId: lead.leadId, campaignId: bid.campaignId, kind: 'sale', outcome: 'campaign_unavailable', at: new Date() });
@@ -69,6 +71,7 @@ export class WaterfallService {
       const result = campaign.postUrl ? await this.holdPostConfirm(lead, bid, campaign, req, events) : await this.sales.reserve(req);
       // a sale is its own record (the timeline reads it from sales); only why a bid failed is an event
       if (result.sold) {
+        buyers.add(bid.buyerId);
         sold.sales++;
         sold.price = sold.price.plus(result.price);
         sold.payout = sold.payout.plus(result.payout);
