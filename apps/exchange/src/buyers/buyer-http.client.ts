@@ -24,6 +24,8 @@ const KEEP_ALIVE_MS = 4000;
 /** Backstops only: every call carries its own abort deadline, far shorter. */
 const SOCKET_BACKSTOP_MS = 120_000;
 const SHUTDOWN_GRACE_MS = 2000;
+/** How long a call may run on, unread, after the caller stopped waiting (see post). */
+const LATE_ANSWER_GRACE_MS = 2500;
 
 class ResponseTooLargeError extends Error {}
 
@@ -38,12 +40,16 @@ export class BuyerHttpClient implements OnApplicationShutdown {
   private readonly log = new Logger(BuyerHttpClient.name);
   private readonly agent: Agent;
   private readonly maxBytes: number;
+  /** Calls in flight per buyer origin, and how many may run on past their caller's deadline. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly lateCallLimit: number;
 
   constructor(
     config: LeadexConfig,
     private readonly guard: BuyerUrlGuard,
   ) {
     this.maxBytes = config.BUYER_RESPONSE_MAX_BYTES;
+    this.lateCallLimit = Math.max(1, Math.floor(config.BUYER_POOL_CONNECTIONS * 0.75));
     this.agent = new Agent({
       connections: config.BUYER_POOL_CONNECTIONS,
       pipelining: 1,
@@ -78,31 +84,49 @@ export class BuyerHttpClient implements OnApplicationShutdown {
       return { outcome: 'error', reason: `body: ${errorReason(e)}`, latencyMs: 0 };
     }
 
+    // At the deadline the auction stops waiting, but the call may run on for LATE_ANSWER_GRACE_MS so a
+    // late buyer's answer is read and its keep-alive connection reused; aborting would cost a new TCP
+    // connection per late answer. Past the grace (a hung or trickling buyer) the call is cut, and so it
+    // is at once when this buyer's calls already fill most of its pool: queued calls nobody waits for
+    // must not hold up the next auctions' pings.
+    const origin = target.origin;
+    this.inFlight.set(origin, (this.inFlight.get(origin) ?? 0) + 1);
     const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error('buyer deadline'));
-    }, budget);
-    try {
-      const res = await this.agent.request({
+    const backstop = setTimeout(() => controller.abort(new Error('buyer too late')), budget + LATE_ANSWER_GRACE_MS);
+    const call: Promise<BuyerCallResult> = this.agent
+      .request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: 'POST',
         headers: requestHeaders(opts.headers),
         body: payload,
         signal: controller.signal,
+      })
+      .then(async (res) => {
+        const text = await this.readCapped(res.body, res.headers['content-length']);
+        return { outcome: 'ok' as const, status: res.statusCode, body: text, latencyMs: latencyMs() };
+      })
+      .catch((e) => {
+        const refusal = refusalOf(e);
+        if (refusal) return { outcome: 'refused' as const, reason: refusal.message, latencyMs: latencyMs() };
+        if (e instanceof ResponseTooLargeError) return { outcome: 'error' as const, reason: 'response too large', latencyMs: latencyMs() };
+        return { outcome: 'error' as const, reason: errorReason(e), latencyMs: latencyMs() };
+      })
+      .finally(() => {
+        clearTimeout(backstop);
+        const left = (this.inFlight.get(origin) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(origin, left);
+        else this.inFlight.delete(origin);
       });
-      const text = await this.readCapped(res.body, res.headers['content-length']);
-      return { outcome: 'ok', status: res.statusCode, body: text, latencyMs: latencyMs() };
-    } catch (e) {
-      if (timedOut) {
-        return { outcome: 'timeout', reason: `no answer within ${budget} ms${cutByDeadline ? ' (auction deadline)' : ''}`, latencyMs: latencyMs() };
-      }
-      const refusal = refusalOf(e);
-      if (refusal) return { outcome: 'refused', reason: refusal.message, latencyMs: latencyMs() };
-      if (e instanceof ResponseTooLargeError) return { outcome: 'error', reason: 'response too large', latencyMs: latencyMs() };
-      return { outcome: 'error', reason: errorReason(e), latencyMs: latencyMs() };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<BuyerCallResult>((resolve) => {
+      timer = setTimeout(() => {
+        if ((this.inFlight.get(origin) ?? 0) >= this.lateCallLimit) controller.abort(new Error('buyer deadline'));
+        resolve({ outcome: 'timeout', reason: `no answer within ${budget} ms${cutByDeadline ? ' (auction deadline)' : ''}`, latencyMs: latencyMs() });
+      }, budget);
+    });
+    try {
+      return await Promise.race([call, late]);
     } finally {
       clearTimeout(timer);
     }
