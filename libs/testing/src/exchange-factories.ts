@@ -27,13 +27,13 @@ export async function createTestVertical(
 
 export async function createTestSupplier(
   db: Client,
-  opts: { payoutPercent?: string; fixedPayout?: string; status?: 'ACTIVE' | 'PAUSED'; allowedVerticals?: string[]; rateLimitPerSec?: number } = {},
+  opts: { name?: string; payoutPercent?: string; fixedPayout?: string; status?: 'ACTIVE' | 'PAUSED'; allowedVerticals?: string[]; rateLimitPerSec?: number } = {},
 ): Promise<{ id: string; apiKey: string }> {
   const key = generateSupplierApiKey();
   const { rows } = await db.query(
     `INSERT INTO suppliers (name, api_key_hash, api_key_prefix, payout_percent, fixed_payout, status, allowed_verticals, rate_limit_per_sec)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [uniq('supplier'), key.hash, key.prefix, opts.payoutPercent ?? '70', opts.fixedPayout ?? null, opts.status ?? 'ACTIVE', opts.allowedVerticals ?? null, opts.rateLimitPerSec ?? null],
+    [opts.name ?? uniq('supplier'), key.hash, key.prefix, opts.payoutPercent ?? '70', opts.fixedPayout ?? null, opts.status ?? 'ACTIVE', opts.allowedVerticals ?? null, opts.rateLimitPerSec ?? null],
   );
   return { id: rows[0].id, apiKey: key.apiKey };
 }

@@ -3,17 +3,13 @@ import * as argon2 from 'argon2';
 import { Client } from 'pg';
 import Decimal from 'decimal.js';
 import { computePayout } from '../../auction-core/src';
-import { generateSupplierApiKey } from '@leadex/contracts';
+import { connectTestDb, createTestSupplier, uniq } from './exchange-factories';
 
 /** A direct connection to the run's test database, for arranging data the portal only reads. */
-export async function openPortalTestDb(): Promise<Client> {
-  const db = new Client({ connectionString: process.env.LEADEX_TEST_DATABASE_URL ?? process.env.DATABASE_URL });
-  await db.connect();
-  return db;
-}
+export const openPortalTestDb = connectTestDb;
 
 /** Unique names and emails: suites share one database. */
-export const portalUnique = (prefix = 'p') => `${prefix}-${randomBytes(6).toString('hex')}`;
+export const portalUnique = (prefix = 'p') => uniq(prefix);
 export const portalEmail = (prefix = 'user') => `${portalUnique(prefix)}@example.test`;
 
 export interface PortalTestUser {
@@ -59,12 +55,7 @@ export async function insertPortalBuyerUser(db: Client): Promise<PortalTestUser 
 }
 
 export async function insertPortalSupplier(db: Client, opts: { name?: string; payoutPercent?: string } = {}): Promise<string> {
-  const key = generateSupplierApiKey();
-  const { rows } = await db.query(
-    `INSERT INTO suppliers (name, api_key_hash, api_key_prefix, payout_percent) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [opts.name ?? portalUnique('supplier'), key.hash, key.prefix, opts.payoutPercent ?? '70'],
-  );
-  return rows[0].id;
+  return (await createTestSupplier(db, opts)).id;
 }
 
 export async function insertPortalCampaign(
