@@ -5,6 +5,7 @@ import { LivePingPost1763800000300 } from '../../../migrations/1763800000300-liv
 import { OnePhaseSaleAndKeyLookups1763800000400 } from '../../../migrations/1763800000400-one-phase-sale-and-key-lookups';
 import { RoutingFloorsAndBuyerHealth1763800000500 } from '../../../migrations/1763800000500-routing-floors-and-buyer-health';
 import { LeadTimelineFunction1763800000600 } from '../../../migrations/1763800000600-lead-timeline-function';
+import { DeliveryOutboxNotificationsDispositions1763800000700 } from '../../../migrations/1763800000700-delivery-outbox-notifications-dispositions';
 
 /** Every migration in order; listed explicitly so the same list runs from TypeScript and from dist. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   OnePhaseSaleAndKeyLookups1763800000400,
   RoutingFloorsAndBuyerHealth1763800000500,
   LeadTimelineFunction1763800000600,
+  DeliveryOutboxNotificationsDispositions1763800000700,
 ];
