@@ -10,6 +10,10 @@ export enum ErrorCode {
   RateLimited = 'rate_limited',
   Unavailable = 'unavailable',
   Conflict = 'conflict',
+  /** A return asked after the vertical's return window closed. */
+  ReturnWindowClosed = 'return_window_closed',
+  /** A return that would put the buyer over its maximum return rate. */
+  ReturnRateExceeded = 'return_rate_exceeded',
   Internal = 'internal_error',
 }
 
@@ -21,6 +25,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.NotFound]: 404,
   [ErrorCode.IdempotencyInProgress]: 409,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.ReturnWindowClosed]: 422,
+  [ErrorCode.ReturnRateExceeded]: 422,
   [ErrorCode.IdempotencyMismatch]: 422,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.RateLimited]: 429,

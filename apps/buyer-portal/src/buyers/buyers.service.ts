@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { parseMoney, ZERO } from '@leadex/auction-core';
+import { LeadexConfig } from '@leadex/config';
 import { Role } from '@leadex/contracts';
 import { BuyerEntity } from '@leadex/persistence';
 import { AuthUser } from '../auth/auth.types';
@@ -11,7 +12,10 @@ import { CreateBuyerInput } from './create-buyer.input';
 
 @Injectable()
 export class BuyersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: LeadexConfig,
+  ) {}
 
   async create(input: CreateBuyerInput): Promise<BuyerModel> {
     return this.dataSource.transaction(async (m) => {
@@ -20,6 +24,7 @@ export class BuyersService {
           name: input.name,
           creditLimit: input.creditLimit ? parseMoney(input.creditLimit) : null,
           balance: ZERO,
+          lowBalanceThreshold: parseOptionalMoney(input.lowBalanceThreshold ?? this.config.LOW_BALANCE_THRESHOLD),
         }),
       );
       return toBuyerModel(buyer);
@@ -38,4 +43,8 @@ export class BuyersService {
     const buyer = await this.dataSource.getRepository(BuyerEntity).findOneBy({ id });
     return buyer ? toBuyerModel(buyer) : null;
   }
+}
+
+function parseOptionalMoney(v: string | null | undefined) {
+  return v ? parseMoney(v) : null;
 }

@@ -16,4 +16,12 @@ export class CreateBuyerInput {
   @IsOptional()
   @IsString()
   creditLimit?: MoneyString | null;
+
+  @Field(() => MoneyScalar, {
+    nullable: true,
+    description: 'One LOW_BALANCE notification when available funds (balance + credit limit) fall under this; omit for LOW_BALANCE_THRESHOLD or none.',
+  })
+  @IsOptional()
+  @IsString()
+  lowBalanceThreshold?: MoneyString | null;
 }

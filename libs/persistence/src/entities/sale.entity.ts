@@ -17,4 +17,6 @@ export class SaleEntity {
   @Column(moneyColumn) margin: Decimal;
   @Column('text') status: SaleStatus;
   @Column('timestamptz', { name: 'sold_at' }) soldAt: Date;
+  /** When an approved return reversed the sale (status RETURNED); null otherwise. */
+  @Column('timestamptz', { name: 'returned_at', nullable: true }) returnedAt: Date | null;
 }
