@@ -26,6 +26,7 @@ import { Client } from 'pg';
 import { BenchMarket, BID_TIERS, resetDatabase, seedMarket } from './bench-market';
 import { describeMachine, waitForQuiet } from './bench-machine';
 import { summarizeCpuProfile } from './cpu-profile-summary';
+import { runExportBench } from './export-bench';
 import { cpuSecondsOf, ExchangeProcess, freePort, machineCpuSeconds, processCpuSeconds, schedSeconds } from './exchange-process';
 import { LeadGenerator } from './lead-generator';
 import { runLoadStep } from './load-step';
@@ -331,7 +332,8 @@ async function main(): Promise<void> {
   log(`wrote bench-results/${OUT_NAME}.md and .json (leadex_bench kept for inspection)`);
 }
 
-main().then(
+// `npm run bench -- export`: only the finance export and report bench (tools/bench/export-bench.ts)
+(process.argv[2] === 'export' ? runExportBench() : main()).then(
   () => process.exit(0),
   (e) => {
     console.error(e);
