@@ -21,5 +21,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.LEADEX_TEST_DATABASE_URL = url;
   process.env.DATABASE_URL = url;
   process.env.NODE_ENV = 'test';
+  // Queues of this run apart from any other run's (or a running Leadex's) in the shared Redis.
+  process.env.QUEUE_PREFIX = `leadex-${name}`;
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 }

@@ -1,6 +1,6 @@
 /**
  * `npm start`: prepares the database (create if missing, migrate), makes sure an admin exists,
- * then runs the exchange and the buyer portal as child processes and prints their URLs.
+ * then runs the exchange, the buyer portal and the delivery worker as child processes and prints their URLs.
  * Either child dying stops the whole (a supervisor such as systemd or k8s restarts it).
  */
 import { ChildProcess, fork } from 'child_process';
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
 
   const exchange = run('exchange', 'apps/exchange/src/main.js');
   const portal = run('buyer-portal', 'apps/buyer-portal/src/main.js');
+  run('worker', 'apps/exchange/src/worker.js');
   const exchangeUrl = `http://127.0.0.1:${config.EXCHANGE_PORT}`;
   const portalUrl = `http://127.0.0.1:${config.PORTAL_PORT}`;
   await Promise.all([waitHealthy(exchangeUrl, exchange), waitHealthy(portalUrl, portal)]);
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       'Leadex is up.',
       `  Supplier API (exchange):  ${exchangeUrl}   — OpenAPI docs at ${exchangeUrl}/docs`,
       `  Buyer portal (GraphQL):   ${portalUrl}/graphql`,
+      `  Delivery queues (ADMIN):  ${portalUrl}/admin/queues`,
       `  Health:                   ${exchangeUrl}/health, ${portalUrl}/health`,
       '',
     ].join('\n'),

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { PortalAppModule } from './app.module';
 import { PortalValidationPipe } from './common/validation.pipe';
 
@@ -13,5 +14,6 @@ export async function createPortalApp(): Promise<INestApplication> {
   app.useGlobalPipes(new PortalValidationPipe());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  mountQueueDashboard(app);
   return app;
 }

@@ -11,9 +11,16 @@ import { PortalExceptionFilter } from './common/domain-exception.filter';
 import { formatGraphQLError } from './common/graphql-error.formatter';
 import { queryComplexityPlugin } from './common/query-limits.plugin';
 import { depthLimitRule } from './common/query-limits.util';
+import { ExportsModule } from './exports/exports.module';
+import { FundsModule } from './funds/funds.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+import { DispositionsModule } from './dispositions/dispositions.module';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { DEFAULT_LEADS_PAGE } from './leads/leads.service';
 import { LeadsModule } from './leads/leads.module';
+import { ReportsModule } from './reports/reports.module';
+import { ReturnsModule } from './returns/returns.module';
 import { SuppliersModule } from './suppliers/suppliers.module';
 import { UsersModule } from './users/users.module';
 import { VerticalsModule } from './verticals/verticals.module';
@@ -54,6 +61,13 @@ import { VerticalsModule } from './verticals/verticals.module';
     VerticalsModule,
     CampaignsModule,
     LeadsModule,
+    DeliveriesModule,
+    NotificationsModule,
+    DispositionsModule,
+    ExportsModule,
+    ReportsModule,
+    FundsModule,
+    ReturnsModule,
     HealthModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: PortalExceptionFilter }],

@@ -16,6 +16,8 @@ import { MarketStateService } from './market/market-state.service';
 import { PingPostController } from './ping-post/ping-post.controller';
 import { PingPostService } from './ping-post/ping-post.service';
 import { SupplierRateLimitGuard } from './rate-limit/supplier-rate-limit.guard';
+import { SupplierReportsController } from './reports/supplier-reports.controller';
+import { SupplierReportsService } from './reports/supplier-reports.service';
 import { SupplierAuthGuard } from './suppliers/supplier-auth.guard';
 import { LeadEventsService } from './timeline/lead-events.service';
 import { VerticalsController } from './verticals/verticals.controller';
@@ -28,7 +30,7 @@ import { VerticalsController } from './verticals/verticals.controller';
     RedisModule,
     BuyersModule,
   ],
-  controllers: [HealthController, LeadsController, PingPostController, VerticalsController],
+  controllers: [HealthController, LeadsController, PingPostController, VerticalsController, SupplierReportsController],
   providers: [
     CatalogService,
     MarketStateService,
@@ -42,6 +44,7 @@ import { VerticalsController } from './verticals/verticals.controller';
     LeadEventsService,
     PingPostService,
     SupplierAuthGuard,
+    SupplierReportsService,
     SupplierRateLimitGuard,
   ],
 })

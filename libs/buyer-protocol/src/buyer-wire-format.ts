@@ -55,7 +55,8 @@ export interface BuyerPing {
 }
 
 export interface BuyerPost {
-  pingId: string;
+  /** The ping the lead answered; null for a lead posted whole (direct post). */
+  pingId: string | null;
   /** The buyer's own bid id from its ping answer, if it gave one. */
   bidId: string | null;
   leadId: string;

@@ -1,7 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 
@@ -121,6 +122,78 @@ export class LeadexConfig {
   /** How long a ping's bid holds for the post, in seconds. */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   PING_TTL_SECONDS = 120;
+
+  /** Prefix of every BullMQ key in Redis, so several Leadex installs (or test runs) can share one Redis. */
+  @IsString()
+  QUEUE_PREFIX = 'leadex';
+
+  /** SMTP server for EMAIL deliveries and notification emails, e.g. smtp://user:pass@mail:587; unset = no email. */
+  @IsOptional() @IsString()
+  SMTP_URL?: string;
+
+  /** The From of every email Leadex sends. */
+  @IsString()
+  SMTP_FROM = 'Leadex <leads@leadex.local>';
+
+  /** Deadline of one webhook delivery (or SMTP send), in ms. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(120000)
+  DELIVERY_TIMEOUT_MS = 10000;
+
+  /** How long a failing delivery keeps being retried before it is marked failed, in ms (25 h). */
+  @Transform(toInt) @IsInt() @Min(1)
+  DELIVERY_RETRY_WINDOW_MS = 25 * 3600 * 1000;
+
+  /** First retry delay, doubled per attempt (with jitter), in ms; the first retry comes within it. */
+  @Transform(toInt) @IsInt() @Min(1)
+  DELIVERY_BACKOFF_BASE_MS = 5000;
+
+  /** Longest wait between two attempts, in ms (1 h). */
+  @Transform(toInt) @IsInt() @Min(1)
+  DELIVERY_BACKOFF_MAX_MS = 3600 * 1000;
+
+  /** How often the outbox relay looks for due deliveries, in ms. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  DELIVERY_RELAY_INTERVAL_MS = 100;
+
+  /** Most deliveries the relay moves onto the queue per round. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  DELIVERY_RELAY_BATCH = 500;
+
+  /** A queued delivery not finished after this long (a lost job, a killed worker) is queued again, in ms. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  DELIVERY_LEASE_MS = 60000;
+
+  /** Deliveries one worker process makes at once. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  DELIVERY_CONCURRENCY = 50;
+
+  /** How often notifications are emailed to buyers with a notify address, in ms. */
+  @Transform(toInt) @IsInt() @Min(100)
+  NOTIFICATION_EMAIL_INTERVAL_MS = 5000;
+
+  /** Default maximum return rate of a buyer, in percent of its purchases in the rate window (a buyer's own overrides); unset = no limit. */
+  @IsOptional() @Transform(toNumber) @IsNumber({ maxDecimalPlaces: 4 }) @Min(0) @Max(100)
+  RETURN_RATE_MAX_PERCENT?: number;
+
+  /** The window, in days back from now, over which a buyer's return rate counts purchases and their returns. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  RETURN_RATE_WINDOW_DAYS = 30;
+
+  /** Low-balance threshold given to buyers created without one (a decimal string, e.g. "100.00"); unset = none. */
+  @IsOptional() @IsString() @Matches(/^\d{1,12}(\.\d{1,2})?$/)
+  LOW_BALANCE_THRESHOLD?: string;
+
+  /** Longest period of one billing or payout CSV export, in days (each export is one streamed query). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3660)
+  EXPORT_MAX_DAYS = 366;
+
+  /** Rows fetched per round trip by the export's server-side cursor. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(100000)
+  EXPORT_CURSOR_BATCH = 2000;
+
+  /** Longest period of one report, in days. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3660)
+  REPORT_MAX_DAYS = 731;
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';

@@ -4,3 +4,7 @@ export * from './data-source';
 export * from './persistence.module';
 export * from './pg-errors';
 export * from './redis.module';
+export * from './reconciliation';
+export * from './reports/report-queries';
+export * from './reports/report-range.util';
+export * from './queue-connection';

@@ -6,6 +6,8 @@ import { OnePhaseSaleAndKeyLookups1763800000400 } from '../../../migrations/1763
 import { RoutingFloorsAndBuyerHealth1763800000500 } from '../../../migrations/1763800000500-routing-floors-and-buyer-health';
 import { LeadTimelineFunction1763800000600 } from '../../../migrations/1763800000600-lead-timeline-function';
 import { DeliveryOutboxNotificationsDispositions1763800000700 } from '../../../migrations/1763800000700-delivery-outbox-notifications-dispositions';
+import { ReturnsDepositsAndReconciliation1763800000800 } from '../../../migrations/1763800000800-returns-deposits-and-reconciliation';
+import { ReportRollups1763800000900 } from '../../../migrations/1763800000900-report-rollups';
 
 /** Every migration in order; listed explicitly so the same list runs from TypeScript and from dist. */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   RoutingFloorsAndBuyerHealth1763800000500,
   LeadTimelineFunction1763800000600,
   DeliveryOutboxNotificationsDispositions1763800000700,
+  ReturnsDepositsAndReconciliation1763800000800,
+  ReportRollups1763800000900,
 ];

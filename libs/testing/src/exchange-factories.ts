@@ -66,17 +66,19 @@ export async function createTestCampaign(
     status?: 'ACTIVE' | 'PAUSED';
     priority?: number;
     excludedSupplierIds?: string[];
+    /** How sold leads reach the buyer, as stored: {method: 'WEBHOOK', url, headers?, template?} or {method: 'EMAIL', email}. */
+    delivery?: Record<string, unknown>;
   },
 ): Promise<string> {
   const { rows } = await db.query(
     `INSERT INTO campaigns (buyer_id, name, vertical_key, bid, filters, caps, schedule, status, priority, excluded_supplier_ids,
-                            ping_url, post_url, timeout_ms, template, purchase_mode, weight)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+                            ping_url, post_url, timeout_ms, template, purchase_mode, weight, delivery)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
     [
       opts.buyerId, uniq('campaign'), opts.vertical, opts.bid, JSON.stringify(opts.filters ?? []), JSON.stringify(opts.caps ?? []),
       opts.schedule ? JSON.stringify(opts.schedule) : null, opts.status ?? 'ACTIVE', opts.priority ?? 0, opts.excludedSupplierIds ?? [],
       opts.pingUrl ?? null, opts.postUrl ?? null, opts.timeoutMs ?? null, opts.template ? JSON.stringify(opts.template) : null,
-      opts.purchaseMode ?? 'EXCLUSIVE', opts.weight ?? 1,
+      opts.purchaseMode ?? 'EXCLUSIVE', opts.weight ?? 1, JSON.stringify(opts.delivery ?? { method: 'NONE' }),
     ],
   );
   return rows[0].id;

@@ -4,3 +4,7 @@ export * from './exchange-process';
 export * from './portal-client';
 export * from './portal-factories';
 export * from './mock-buyer-server';
+export * from './webhook-receiver';
+export * from './delivery-worker-process';
+export * from './redis-server-process';
+export * from './smtp-receiver';

@@ -61,7 +61,7 @@ describe('portal schema matches the contract', () => {
     expect(fieldsOf('ScheduleWindow')).toEqual({ days: '[Weekday!]!', start: 'String!', end: 'String!' });
     expect(fieldsOf('Lead')).toEqual({
       id: 'ID!', vertical: 'String!', status: 'String!', price: 'Money', soldAt: 'DateTime', campaign: 'Campaign', fields: 'JSON!', consent: 'JSON',
-      timeline: '[TimelineEvent!]!',
+      timeline: '[TimelineEvent!]!', delivery: 'Delivery', disposition: 'LeadDisposition',
     });
     expect(fieldsOf('LeadConnection')).toEqual({ edges: '[LeadEdge!]!', pageInfo: 'PageInfo!', totalCount: 'Int!' });
     expect(fieldsOf('LeadEdge')).toEqual({ cursor: 'String!', node: 'Lead!' });
@@ -127,5 +127,23 @@ describe('portal schema matches the contract', () => {
     const values = (name: string) => (schema.getType(name) as GraphQLEnumType).getValues().map((v) => v.name);
     expect(values('PurchaseMode')).toEqual(['EXCLUSIVE', 'SHARED', 'BOTH']);
     expect(values('DistributionMode')).toEqual(['AUCTION', 'PRIORITY', 'ROUND_ROBIN', 'WEIGHTED']);
+  });
+
+  it("has the contract's delivery, feedback, returns and money operations", () => {
+    const m = schema.getMutationType()!;
+    expect(signature(m, 'redeliver')).toBe('redeliver(leadId: ID!): Boolean!');
+    expect(signature(m, 'recordDisposition')).toBe('recordDisposition(leadId: ID!, disposition: Disposition!, note: String): Lead!');
+    expect(signature(m, 'requestReturn')).toBe('requestReturn(leadId: ID!, reason: ReturnReason!, note: String): LeadReturn!');
+    expect(signature(m, 'decideReturn')).toBe('decideReturn(id: ID!, approve: Boolean!, note: String): LeadReturn!');
+    expect(signature(m, 'recordDeposit')).toBe('recordDeposit(buyerId: ID!, amount: Money!, reference: String): Buyer!');
+    for (const input of ['CampaignInput', 'CampaignUpdateInput']) expect(fieldsOf(input)).toMatchObject({ delivery: 'DeliveryInput' });
+    expect(fieldsOf('DeliveryInput')).toEqual({ method: 'DeliveryMethod!', url: 'String', email: 'String', headers: 'JSON', template: 'JSON' });
+    expect(fieldsOf('LeadReturn')).toMatchObject({ id: 'ID!', leadId: 'ID!', status: 'ReturnStatus!', reason: 'ReturnReason!', amount: 'Money!' });
+
+    const values = (name: string) => (schema.getType(name) as GraphQLEnumType).getValues().map((v) => v.name);
+    expect(values('DeliveryMethod')).toEqual(['NONE', 'WEBHOOK', 'EMAIL']);
+    expect(values('Disposition')).toEqual(['CONTACTED', 'APPOINTMENT', 'CONVERTED', 'NOT_INTERESTED', 'BAD_DATA']);
+    expect(values('ReturnReason')).toEqual(['INVALID_PHONE', 'INVALID_EMAIL', 'DUPLICATE', 'NOT_IN_MARKET', 'FRAUD', 'OTHER']);
+    expect(values('ReturnStatus')).toEqual(['PENDING', 'APPROVED', 'REJECTED']);
   });
 });

@@ -22,6 +22,7 @@ const base: CampaignDraft = {
   template: null,
   purchaseMode: PurchaseMode.EXCLUSIVE,
   weight: 1,
+  delivery: { method: 'NONE' },
 };
 const ctx = { vertical, buyerExists: true, knownSupplierIds: new Set<string>() };
 

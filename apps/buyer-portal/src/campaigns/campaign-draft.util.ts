@@ -1,9 +1,10 @@
 import { FilterRule, validateCaps, validateFilterRules, validateSchedule } from '@leadex/auction-core';
 import { validateBuyerTemplate } from '@leadex/buyer-protocol';
 import { CampaignStatus, FieldError } from '@leadex/contracts';
-import { CampaignEntity, StoredCap, StoredFilterRule, StoredSchedule } from '@leadex/persistence';
+import { CampaignEntity, StoredCap, StoredDelivery, StoredFilterRule, StoredSchedule } from '@leadex/persistence';
 import { isUuid } from '../common/uuid.util';
 import { PurchaseMode } from './campaign.enums';
+import { deliveryProblems, NO_DELIVERY, toStoredDelivery } from './delivery-config';
 import { CampaignInput, CampaignUpdateInput, CapInput, FilterRuleInput, ScheduleInput } from './campaign.input';
 
 /** A campaign as it would be stored, before it is checked: built from a create input or stored row + update. */
@@ -26,6 +27,7 @@ export interface CampaignDraft {
   template: Record<string, unknown> | null;
   purchaseMode: PurchaseMode;
   weight: number;
+  delivery: StoredDelivery;
 }
 
 /** What the database knows that the rules need. */
@@ -76,6 +78,7 @@ export function draftFromInput(input: CampaignInput, buyerId: string | null): Ca
     template: input.template ?? null,
     purchaseMode: input.purchaseMode ?? PurchaseMode.EXCLUSIVE,
     weight: input.weight ?? 1,
+    delivery: toStoredDelivery(input.delivery),
   };
 }
 
@@ -97,6 +100,7 @@ export function draftFromEntity(c: CampaignEntity): CampaignDraft {
     template: c.template ?? null,
     purchaseMode: (c.purchaseMode ?? PurchaseMode.EXCLUSIVE) as PurchaseMode,
     weight: c.weight ?? 1,
+    delivery: c.delivery ?? NO_DELIVERY,
   };
 }
 
@@ -120,6 +124,7 @@ export function mergeDraft(base: CampaignDraft, patch: CampaignUpdateInput): Cam
     template: has('template') ? (patch.template ?? null) : base.template,
     purchaseMode: patch.purchaseMode ?? base.purchaseMode,
     weight: patch.weight ?? base.weight,
+    delivery: has('delivery') ? toStoredDelivery(patch.delivery) : base.delivery,
   };
 }
 
@@ -168,6 +173,7 @@ export function campaignDraftProblems(d: CampaignDraft, ctx: CampaignDraftContex
   }
   if (!(Number.isInteger(d.weight) && d.weight >= 0 && d.weight <= WEIGHT_MAX)) add('weight', `must be a whole number from 0 to ${WEIGHT_MAX}`);
   if (d.template !== null) errors.push(...fromTemplateMessages(validateBuyerTemplate(d.template)));
+  errors.push(...deliveryProblems(d.delivery));
 
   const properties = ctx.vertical?.schema?.properties;
   const knownFields = properties && typeof properties === 'object' ? new Set(Object.keys(properties)) : undefined;

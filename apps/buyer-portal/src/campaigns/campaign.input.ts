@@ -5,6 +5,7 @@ import { CampaignStatus } from '@leadex/contracts';
 import { JSONScalar } from '../common/json.scalar';
 import { MoneyScalar, MoneyString } from '../common/money.scalar';
 import { CapPeriod, FilterOp, PurchaseMode, Weekday } from './campaign.enums';
+import { DeliveryInput } from './delivery-config';
 
 /*
  * GraphQL already enforces the shapes of these inputs; the decorators here keep the ValidationPipe's
@@ -164,6 +165,12 @@ export class CampaignInput {
   @IsOptional()
   @IsInt()
   weight?: number | null;
+
+  @Field(() => DeliveryInput, { nullable: true, description: 'How sold leads reach the buyer; omit for NONE (portal/API).' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeliveryInput)
+  delivery?: DeliveryInput | null;
 }
 
 /**
@@ -259,4 +266,10 @@ export class CampaignUpdateInput {
   @IsOptional()
   @IsInt()
   weight?: number | null;
+
+  @Field(() => DeliveryInput, { nullable: true, description: 'Replaces the delivery config; null = NONE. New sales use it; earlier ones keep theirs.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeliveryInput)
+  delivery?: DeliveryInput | null;
 }

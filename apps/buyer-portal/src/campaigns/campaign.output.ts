@@ -5,6 +5,7 @@ import { CampaignEntity } from '@leadex/persistence';
 import { JSONScalar } from '../common/json.scalar';
 import { MoneyScalar } from '../common/money.scalar';
 import { CapPeriod, FilterOp, PurchaseMode, Weekday } from './campaign.enums';
+import { DeliveryConfigModel, toDeliveryModel } from './delivery-config';
 
 @ObjectType('FilterRule')
 export class FilterRuleModel {
@@ -70,6 +71,7 @@ export class CampaignModel {
   template: Record<string, unknown> | null;
   @Field(() => PurchaseMode) purchaseMode: PurchaseMode;
   @Field(() => Int, { description: 'Share of leads under WEIGHTED distribution, 0–1000.' }) weight: number;
+  @Field(() => DeliveryConfigModel, { description: 'How sold leads reach the buyer.' }) delivery: DeliveryConfigModel;
   @Field(() => String, { nullable: true, description: 'Why the exchange paused the campaign (e.g. its endpoint kept failing); cleared when it is set ACTIVE again.' })
   pausedReason: string | null;
   @Field() createdAt: Date;
@@ -98,6 +100,7 @@ export function toCampaignModel(c: CampaignEntity): CampaignModel {
     template: c.template ?? null,
     purchaseMode: (c.purchaseMode ?? PurchaseMode.EXCLUSIVE) as PurchaseMode,
     weight: c.weight ?? 1,
+    delivery: toDeliveryModel(c.delivery),
     pausedReason: c.pausedReason ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

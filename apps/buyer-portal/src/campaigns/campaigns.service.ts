@@ -28,7 +28,7 @@ export class CampaignsService {
     const buyerId = this.buyerForNewCampaign(user, input.buyerId ?? null);
     const draft = draftFromInput(input, buyerId);
     // outside the transaction: with private targets refused the guard resolves names (DNS), which may be slow
-    const urlErrors = await this.urlProblems(draft);
+    const urlErrors = await this.urlProblems({ ...draft, deliveryUrl: draft.delivery.url ?? null });
     return this.dataSource.transaction(async (m) => {
       await this.check(m, draft, urlErrors);
       const saved = await m.save(m.create(CampaignEntity, { ...this.columnsOf(draft), buyerId: draft.buyerId!, lastWonAt: null }));
@@ -38,7 +38,7 @@ export class CampaignsService {
 
   async update(user: AuthUser, id: string, input: CampaignUpdateInput): Promise<CampaignModel> {
     // the URLs given are checked before the row is locked (DNS may be slow); the stored ones were checked when saved
-    const urlErrors = await this.urlProblems({ pingUrl: input.pingUrl ?? null, postUrl: input.postUrl ?? null });
+    const urlErrors = await this.urlProblems({ pingUrl: input.pingUrl ?? null, postUrl: input.postUrl ?? null, deliveryUrl: input.delivery?.url ?? null });
     return this.dataSource.transaction(async (m) => {
       const stored = await this.lockVisible(m, user, id);
       const buyerChange: FieldError[] =
@@ -119,13 +119,13 @@ export class CampaignsService {
    * credentials, and with ALLOW_PRIVATE_BUYER_URLS off, private/loopback/link-local addresses, names
    * resolved). Only the given URLs: pass the update's, not the stored ones.
    */
-  private async urlProblems(d: Pick<CampaignDraft, 'pingUrl' | 'postUrl'>): Promise<FieldError[]> {
+  private async urlProblems(d: Pick<CampaignDraft, 'pingUrl' | 'postUrl'> & { deliveryUrl: string | null }): Promise<FieldError[]> {
     const errors: FieldError[] = [];
-    for (const key of ['pingUrl', 'postUrl'] as const) {
+    for (const key of ['pingUrl', 'postUrl', 'deliveryUrl'] as const) {
       const url = d[key];
       if (url === null || url.length > URL_MAX) continue; // too long: campaignDraftProblems names it
       try {
-        await this.urlGuard.check(url, `input.${key}`);
+        await this.urlGuard.check(url.trim(), key === 'deliveryUrl' ? 'input.delivery.url' : `input.${key}`);
       } catch (e) {
         if (e instanceof DomainException && e.code === ErrorCode.ValidationFailed) errors.push(...e.errors);
         else throw e;
@@ -162,6 +162,7 @@ export class CampaignsService {
       template: d.template,
       purchaseMode: d.purchaseMode,
       weight: d.weight,
+      delivery: d.delivery,
     };
   }
 }

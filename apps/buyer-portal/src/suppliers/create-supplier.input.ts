@@ -36,4 +36,10 @@ export class CreateSupplierInput {
   @Min(1)
   @Max(1_000_000)
   rateLimitPerSec?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Postback URL: POSTed {event: sold|returned, lead_id, external_id, sub_id, vertical, payout, sold_at} when a lead of this supplier is sold or returned.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  postbackUrl?: string | null;
 }

@@ -29,6 +29,7 @@ export class SupplierModel {
   rateLimitPerSec: number | null;
   @Field({ description: 'First characters of the API key, to recognise it; the key itself is never shown again.' })
   apiKeyPrefix: string;
+  @Field(() => String, { nullable: true, description: 'Told when a lead of this supplier is sold or returned.' }) postbackUrl: string | null;
   @Field() createdAt: Date;
 }
 
@@ -48,6 +49,7 @@ export function toSupplierModel(s: SupplierEntity): SupplierModel {
     allowedVerticals: s.allowedVerticals,
     rateLimitPerSec: s.rateLimitPerSec,
     apiKeyPrefix: s.apiKeyPrefix,
+    postbackUrl: s.postbackUrl ?? null,
     createdAt: s.createdAt,
   };
 }

@@ -37,6 +37,15 @@ export class SuppliersResolver {
     return this.service.setFloor(supplierId, vertical, minPayout ?? null);
   }
 
+  @Roles(Role.ADMIN)
+  @Mutation(() => SupplierModel, { description: 'ADMIN. Where the supplier is told of its sold and returned leads; null removes it.' })
+  setSupplierPostbackUrl(
+    @Args('supplierId', { type: () => ID }) supplierId: string,
+    @Args('url', { type: () => String, nullable: true }) url: string | null,
+  ): Promise<SupplierModel> {
+    return this.service.setPostbackUrl(supplierId, url ?? null);
+  }
+
   /** Batched per request: the suppliers list reads supplier_floors once. */
   @ResolveField('floors', () => [SupplierFloorModel], { description: 'Minimum payouts per vertical, by vertical key.' })
   floors(@Parent() supplier: SupplierModel, @Context('req') req: object): Promise<SupplierFloorModel[]> {

@@ -4,6 +4,7 @@ import Decimal from 'decimal.js';
 import { DataSource, In } from 'typeorm';
 import { parseMoney } from '@leadex/auction-core';
 import { DomainException, FieldError, generateSupplierApiKey, SupplierStatus } from '@leadex/contracts';
+import { BuyerUrlGuard } from '@leadex/buyer-protocol';
 import { SupplierEntity, SupplierFloorEntity, VerticalEntity } from '@leadex/persistence';
 import { isUuid } from '../common/uuid.util';
 import { CreateSupplierInput } from './create-supplier.input';
@@ -11,13 +12,18 @@ import { SupplierFloorModel, SupplierModel, SupplierWithKey, toSupplierModel } f
 
 @Injectable()
 export class SuppliersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly urlGuard: BuyerUrlGuard,
+  ) {}
 
   /** Creates a supplier and its API key; the key is returned once and only its SHA-256 is stored. */
   async create(input: CreateSupplierInput): Promise<SupplierWithKey> {
     const payoutPercent = new Decimal(input.payoutPercent ?? '70');
     if (payoutPercent.gt(100)) throw DomainException.validation([{ field: 'input.payoutPercent', message: 'must be at most 100' }]);
     const allowed = input.allowedVerticals ? [...new Set(input.allowedVerticals)] : null;
+    const postbackUrl = input.postbackUrl?.trim() || null;
+    if (postbackUrl) await this.urlGuard.check(postbackUrl, 'input.postbackUrl');
     return this.dataSource.transaction(async (m) => {
       if (allowed?.length) {
         const found = new Set((await m.findBy(VerticalEntity, { key: In(allowed) })).map((v) => v.key));
@@ -38,9 +44,25 @@ export class SuppliersService {
           allowedVerticals: allowed,
           blockedBuyerIds: [],
           rateLimitPerSec: input.rateLimitPerSec ?? null,
+          postbackUrl,
         }),
       );
       return { supplier: toSupplierModel(supplier), apiKey: key.apiKey };
+    });
+  }
+
+  /** Sets (or with null removes) the supplier's postback URL; the exchange's SSRF guard checks it first. */
+  async setPostbackUrl(supplierId: string, url: string | null): Promise<SupplierModel> {
+    const postbackUrl = url?.trim() || null;
+    if (postbackUrl) {
+      if (postbackUrl.length > 2000) throw DomainException.validation([{ field: 'url', message: 'must be at most 2000 characters' }]);
+      await this.urlGuard.check(postbackUrl, 'url');
+    }
+    return this.dataSource.transaction(async (m) => {
+      const supplier = isUuid(supplierId) ? await m.findOne(SupplierEntity, { where: { id: supplierId }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!supplier) throw DomainException.validation([{ field: 'supplierId', message: `no supplier with id ${supplierId}` }]);
+      supplier.postbackUrl = postbackUrl;
+      return toSupplierModel(await m.save(supplier));
     });
   }
 

@@ -85,12 +85,19 @@ export class CampaignHealthService implements OnModuleInit, OnApplicationShutdow
              last_failure_reason = coalesce(EXCLUDED.last_failure_reason, h.last_failure_reason),
              updated_at = now()
            RETURNING campaign_id, consecutive_failures, last_failure_reason
+         ), paused AS (
+           UPDATE campaigns c SET status = 'PAUSED',
+                  paused_reason = format('Paused by the exchange: %s failed answers in a row from your endpoint (last: %s). Fix it, then resume the campaign.',
+                                         h.consecutive_failures, h.last_failure_reason)
+             FROM h WHERE c.id = h.campaign_id AND h.consecutive_failures >= $7 AND c.status = 'ACTIVE'
+           RETURNING c.id, c.buyer_id, c.name, c.paused_reason
+         ), told AS (
+           -- The buyer is told in the portal (and by email when it has a notify address).
+           INSERT INTO notifications (buyer_id, kind, message, data)
+           SELECT buyer_id, 'CAMPAIGN_AUTO_PAUSED', format('Campaign "%s": %s', name, paused_reason), jsonb_build_object('campaignId', id)
+             FROM paused
          )
-         UPDATE campaigns c SET status = 'PAUSED',
-                paused_reason = format('Paused by the exchange: %s failed answers in a row from your endpoint (last: %s). Fix it, then resume the campaign.',
-                                       h.consecutive_failures, h.last_failure_reason)
-           FROM h WHERE c.id = h.campaign_id AND h.consecutive_failures >= $7 AND c.status = 'ACTIVE'
-         RETURNING c.id`,
+         SELECT id FROM paused`,
         [
           batch.map(([id]) => id),
           batch.map(([, t]) => t.calls),

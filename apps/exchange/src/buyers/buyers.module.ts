@@ -9,6 +9,6 @@ import { BuyerUrlGuard } from '@leadex/buyer-protocol';
  */
 @Module({
   providers: [BuyerUrlGuard, BuyerHttpClient, BuyerBiddingService],
-  exports: [BuyerBiddingService, BuyerUrlGuard],
+  exports: [BuyerBiddingService, BuyerUrlGuard, BuyerHttpClient],
 })
 export class BuyersModule {}

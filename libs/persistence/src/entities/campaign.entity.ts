@@ -33,8 +33,19 @@ export class CampaignEntity {
   @Column('text', { name: 'purchase_mode', default: 'EXCLUSIVE' }) purchaseMode: StoredPurchaseMode;
   /** Share of leads under WEIGHTED distribution, 0–1000. */
   @Column('int', { default: 1 }) weight: number;
+  /** How sold leads reach the buyer: NONE (portal/API), WEBHOOK or EMAIL; copied onto each delivery at the sale. */
+  @Column('jsonb', { default: () => `'{"method":"NONE"}'` }) delivery: StoredDelivery;
   /** Why the exchange paused the campaign (e.g. its endpoint kept failing); cleared when it is resumed. */
   @Column('text', { name: 'paused_reason', nullable: true }) pausedReason: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}
+
+/** A campaign's delivery config as stored (and snapshotted onto each delivery). */
+export interface StoredDelivery {
+  method: 'NONE' | 'WEBHOOK' | 'EMAIL';
+  url?: string;
+  email?: string;
+  headers?: Record<string, string>;
+  template?: Record<string, unknown>;
 }

@@ -8,3 +8,4 @@ export * from './sale.entity';
 export * from './ledger.entity';
 export * from './campaign-health.entity';
 export * from './supplier-floor.entity';
+export * from './lead-return.entity';

@@ -16,6 +16,8 @@ export class SupplierEntity {
   @Column('text', { name: 'allowed_verticals', array: true, nullable: true }) allowedVerticals: string[] | null;
   @Column('uuid', { name: 'blocked_buyer_ids', array: true }) blockedBuyerIds: string[];
   @Column('int', { name: 'rate_limit_per_sec', nullable: true }) rateLimitPerSec: number | null;
+  /** Told (POST) when one of the supplier's leads is sold or returned; null = no postbacks. */
+  @Column('text', { name: 'postback_url', nullable: true }) postbackUrl: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
