@@ -22,6 +22,18 @@ export const PAYOUT_COLUMNS = ['supplier_id', 'supplier_name', 'sales', 'gross_p
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
+/** Free text that suppliers and buyers choose (names, sub ids): what a spreadsheet could run as a formula. */
+const FREE_TEXT_COLUMNS = new Set(['supplier_name', 'buyer_name', 'campaign_name', 'sub_id']);
+
+/**
+ * CSV injection: a free-text cell starting with = + - @ or a control character is prefixed with a
+ * quote, so Excel or Sheets shows it rather than evaluating it. Money and ids are never touched (a
+ * negative margin stays "-1.25").
+ */
+export function safeCell(value: string, column: string | number | undefined): string {
+  return FREE_TEXT_COLUMNS.has(String(column)) && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** Whose sales a user may export: ADMIN and FINANCE every buyer's (optionally one), BUYER its own only. */
 export interface BillingScope {
   buyerId: string | null;
@@ -120,7 +132,7 @@ export class BillingExportService {
       throw new DomainException(ErrorCode.Unavailable, 'The database is unreachable; try the export again', [], { 'Retry-After': '5' });
     }
     const rows = client.query(new QueryStream(sql, params, { batchSize: this.config.EXPORT_CURSOR_BATCH }));
-    const csv = stringify({ header: true, columns: [...columns], cast: { boolean: (b) => String(b) } });
+    const csv = stringify({ header: true, columns: [...columns], cast: { boolean: (b) => String(b), string: (v, ctx) => safeCell(v, ctx.column) } });
     await new Promise<void>((resolve) => {
       // pipeline destroys every stage on an error or a client that goes away, which closes the cursor
       pipeline(rows, csv, out, (err) => {
