@@ -17,6 +17,8 @@ export interface WebhookReceiverOptions {
   status?: number;
   /** Wait this long before answering, ms. */
   delayMs?: number;
+  /** The body of a 2xx answer (default `{"ok":true}`), e.g. a CRM's whole HTML page. */
+  answerBody?: string;
 }
 
 export interface WebhookReceiver {
@@ -61,7 +63,7 @@ export async function startWebhookReceiver(initial: WebhookReceiverOptions = {})
           json = null;
         }
         received.push({ at: Date.now(), headers: req.headers, body, json, status });
-        const text = status >= 200 && status < 300 ? '{"ok":true}' : '{"error":"crm unavailable"}';
+        const text = status >= 200 && status < 300 ? (options.answerBody ?? '{"ok":true}') : '{"error":"crm unavailable"}';
         res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
         res.end(text);
       };

@@ -76,6 +76,7 @@ describe('delivery through a Redis outage', () => {
       expect({ i, status: res.status, body: res.body }).toMatchObject({ i, status: 200, body: { status: 'sold' } });
       sold.push(res.body.lead_id);
       await sleep(40);
+      if (i % 10 === 0) console.log('DBG sold', i, Date.now());
     }
 
     const rowsOf = async () =>
@@ -88,7 +89,11 @@ describe('delivery through a Redis outage', () => {
     const rows = await eventually(async () => {
       const r = await rowsOf();
       return r.length === LEADS && r.every((d) => d.status === 'DELIVERED') && r;
-    }, 60_000, `all ${LEADS} deliveries to be DELIVERED`);
+    }, 40_000, `all ${LEADS} deliveries to be DELIVERED`).catch(async (e) => {
+      const r = await db.query(`SELECT status, enqueue_seq, attempts, next_attempt_at < now() AS due, count(*) FROM deliveries WHERE campaign_id = $1 GROUP BY 1,2,3,4`, [campaignId]);
+      console.log('DBG', JSON.stringify(r.rows), crm.received.length, Date.now());
+      throw e;
+    });
 
     // One delivery per sold lead, none for anything else.
     expect(new Set(rows.map((d) => d.lead_id))).toEqual(new Set(sold));

@@ -88,6 +88,23 @@ describe('webhook delivery of sold leads', () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(100);
   });
 
+  it('counts a 2xx as delivered however long the answer, and keeps only its start', async () => {
+    const page = `<html>${'x'.repeat(200_000)}</html>`;
+    const crm = await receiver({ answerBody: page });
+    const buyerId = await createTestBuyer(db);
+    await createTestCampaign(db, {
+      buyerId, vertical, bid: '9.00', filters: [{ field: 'state', op: 'EQ', value: 'NV' }], delivery: { method: 'WEBHOOK', url: crm.url },
+    });
+    await ex.sync();
+    const leadId = await sellOne('NV');
+    const done = await eventually(async () => {
+      const d = await delivery(leadId);
+      return d?.status === 'DELIVERED' && d;
+    }, 20_000, 'the delivery');
+    const attempt = await db.query(`SELECT status_code, response_snippet FROM delivery_attempts WHERE delivery_id = $1`, [done.id]);
+    expect(attempt.rows).toEqual([{ status_code: 200, response_snippet: page.slice(0, 500) }]);
+  });
+
   it('maps the body with the campaign template', async () => {
     const crm = await receiver();
     const buyerId = await createTestBuyer(db);

@@ -16,6 +16,12 @@ export interface BuyerCallOptions {
   headers?: Record<string, string>;
   /** Epoch ms by which the whole auction must answer; the call is cut there even if timeoutMs runs longer. */
   deadline?: number;
+  /**
+   * Keep only the first this many characters of the answer and never fail on its size (a delivery
+   * needs the status and a snippet, not a CRM's whole page). Without it an answer over
+   * BUYER_RESPONSE_MAX_BYTES is an error.
+   */
+  keepFirst?: number;
 }
 
 const USER_AGENT = 'Leadex/1';
@@ -103,7 +109,7 @@ export class BuyerHttpClient implements OnApplicationShutdown {
         signal: controller.signal,
       })
       .then(async (res) => {
-        const text = await this.readCapped(res.body, res.headers['content-length']);
+        const text = opts.keepFirst === undefined ? await this.readCapped(res.body, res.headers['content-length']) : await readHead(res.body, opts.keepFirst);
         return { outcome: 'ok' as const, status: res.statusCode, body: text, latencyMs: latencyMs() };
       })
       .catch((e) => {
@@ -161,6 +167,21 @@ export class BuyerHttpClient implements OnApplicationShutdown {
     clearTimeout(grace);
     if (!closed) await this.agent.destroy().catch((e: Error) => this.log.warn(`buyer pool shutdown: ${e.message}`));
   }
+}
+
+/** The first `chars` characters of an answer; the rest is not read (the connection is then closed). */
+async function readHead(stream: AsyncIterable<Buffer> & { destroy(err?: Error): void }, chars: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= chars * 4) {
+      stream.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks, size).toString('utf8').slice(0, chars);
 }
 
 function requestHeaders(extra: Record<string, string> | undefined): Record<string, string> {

@@ -109,7 +109,11 @@ export class DeliveryService {
         return done({ delivered: true, statusCode: null, snippet: answer.slice(0, SNIPPET_CHARS), error: null });
       }
       const body = await webhookBody(sale, d.target);
-      const res = await this.http.post(d.target.url ?? '', body, { timeoutMs: this.config.DELIVERY_TIMEOUT_MS, headers: webhookHeaders(sale, d.target) });
+      const res = await this.http.post(d.target.url ?? '', body, {
+        timeoutMs: this.config.DELIVERY_TIMEOUT_MS,
+        headers: webhookHeaders(sale, d.target),
+        keepFirst: SNIPPET_CHARS,
+      });
       if (res.outcome !== 'ok') return done({ delivered: false, statusCode: null, snippet: null, error: `${res.outcome}: ${res.reason}` });
       const delivered = res.status >= 200 && res.status < 300;
       return done({ delivered, statusCode: res.status, snippet: res.body.slice(0, SNIPPET_CHARS), error: delivered ? null : `HTTP ${res.status}` });
