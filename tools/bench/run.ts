@@ -26,6 +26,7 @@ import { Client } from 'pg';
 import { BenchMarket, BID_TIERS, resetDatabase, seedMarket } from './bench-market';
 import { describeMachine, waitForQuiet } from './bench-machine';
 import { summarizeCpuProfile } from './cpu-profile-summary';
+import { runDeliveryBench } from './delivery-bench';
 import { runExportBench } from './export-bench';
 import { cpuSecondsOf, ExchangeProcess, freePort, machineCpuSeconds, processCpuSeconds, schedSeconds } from './exchange-process';
 import { LeadGenerator } from './lead-generator';
@@ -332,8 +333,9 @@ async function main(): Promise<void> {
   log(`wrote bench-results/${OUT_NAME}.md and .json (leadex_bench kept for inspection)`);
 }
 
-// `npm run bench -- export`: only the finance export and report bench (tools/bench/export-bench.ts)
-(process.argv[2] === 'export' ? runExportBench() : main()).then(
+// `npm run bench -- export`: only the finance export and report bench (tools/bench/export-bench.ts);
+// `npm run bench -- delivery`: only the delivery worker bench (tools/bench/delivery-bench.ts)
+(process.argv[2] === 'export' ? runExportBench() : process.argv[2] === 'delivery' ? runDeliveryBench() : main()).then(
   () => process.exit(0),
   (e) => {
     console.error(e);

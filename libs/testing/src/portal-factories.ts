@@ -124,6 +124,8 @@ export async function insertPortalSoldLead(
      ) AS e(t, a, d, amount)`,
     [sale.rows[0].id, lead.rows[0].id, opts.buyerId, opts.supplierId, price.toFixed(2), payout.toFixed(2), margin.toFixed(2)],
   );
+  // the buyer pays, as in the exchange, so the buyer's balance still equals its ledger entries
+  await db.query(`UPDATE buyers SET balance = balance - $2 WHERE id = $1`, [opts.buyerId, price.toFixed(2)]);
   await db.query('COMMIT');
   return { leadId: lead.rows[0].id, saleId: sale.rows[0].id, soldAt: sale.rows[0].sold_at };
 }
@@ -194,6 +196,7 @@ export async function insertPortalSale(
        ) AS e(t, a, d, amount)`,
       [sale.rows[0].id, opts.leadId, opts.buyerId, opts.supplierId, price.toFixed(2), payout.toFixed(2), margin.toFixed(2)],
     );
+    await db.query(`UPDATE buyers SET balance = balance - $2 WHERE id = $1`, [opts.buyerId, price.toFixed(2)]);
   } else {
     await db.query(`UPDATE leads SET sales_count = sales_count + 1 WHERE id = $1`, [opts.leadId]);
   }

@@ -25,7 +25,8 @@ describe('a buyer endpoint that keeps failing', () => {
   it('is tracked, paused with the reason its buyer sees, and no longer pinged', async () => {
     const vertical = await createTestVertical(db);
     const auth = { authorization: `Bearer ${(await createTestSupplier(db)).apiKey}` };
-    const campaign = await createTestCampaign(db, { buyerId: await createTestBuyer(db), vertical, bid: null, pingUrl: buyer.pingUrl });
+    const buyerId = await createTestBuyer(db);
+    const campaign = await createTestCampaign(db, { buyerId, vertical, bid: null, pingUrl: buyer.pingUrl });
     await ex.sync();
     for (let i = 0; i < 4; i++) await postJson(`${ex.url}/v1/ping`, autoLead(vertical), auth);
 
@@ -38,6 +39,9 @@ describe('a buyer endpoint that keeps failing', () => {
     expect(row.paused_reason).toMatch(/^Paused by the exchange: 4 failed answers in a row from your endpoint \(last: malformed: http 500\)/);
     const health = (await db.query(`SELECT pings, on_time, consecutive_failures FROM campaign_health WHERE campaign_id = $1`, [campaign])).rows[0];
     expect(health).toEqual({ pings: '4', on_time: '4', consecutive_failures: 4 });
+    // ...and told to its buyer in the same statement
+    const notices = await db.query(`SELECT kind, message, data FROM notifications WHERE buyer_id = $1`, [buyerId]);
+    expect(notices.rows).toEqual([{ kind: 'CAMPAIGN_AUTO_PAUSED', message: expect.stringContaining(row.paused_reason), data: { campaignId: campaign } }]);
 
     await new Promise((r) => setTimeout(r, 200)); // the pause reaches the catalog by NOTIFY
     const pinged = buyer.pings.length;
