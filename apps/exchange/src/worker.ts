@@ -11,7 +11,22 @@ async function main(): Promise<void> {
   process.env.LEADEX_APP ??= 'worker';
   const app = await NestFactory.createApplicationContext(DeliveryWorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // Not enableShutdownHooks, which re-raises the signal after closing: a worker that closed cleanly
+  // (jobs in hand finished and recorded) then looks killed. It exits 0; one that could not, 1.
+  let closing = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      if (closing) return;
+      closing = true;
+      app.close().then(
+        () => process.exit(0),
+        (e) => {
+          console.error(e);
+          process.exit(1);
+        },
+      );
+    });
+  }
   console.log('Leadex delivery worker started');
 }
 

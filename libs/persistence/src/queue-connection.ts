@@ -15,6 +15,8 @@ export function queueConnection(redisUrl: string, role: 'worker' | 'producer'): 
     db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
     tls: url.protocol === 'rediss:' ? {} : undefined,
     connectTimeout: 2000,
+    // Reconnect within 2 s of Redis coming back (ioredis/BullMQ would otherwise wait up to 20 s).
+    retryStrategy: (times: number) => Math.min(200 * times, 2000),
   };
   return role === 'worker'
     ? { ...base, maxRetriesPerRequest: null }

@@ -8,3 +8,4 @@ export * from './webhook-receiver';
 export * from './delivery-worker-process';
 export * from './redis-server-process';
 export * from './smtp-receiver';
+export * from './own-test-database';

@@ -15,8 +15,8 @@ export interface ReceivedEmail {
 }
 
 export interface SmtpReceiverOptions {
-  /** Refuse every RCPT TO with a 550 (a mailbox that does not exist, a relay that refuses). */
-  rejectRecipients?: boolean;
+  /** Refuse the recipients it matches (every one when true) with a 550: a mailbox that does not exist. */
+  rejectRecipients?: boolean | ((address: string) => boolean);
 }
 
 export interface SmtpReceiver {
@@ -74,7 +74,8 @@ export async function startSmtpReceiver(initial: SmtpReceiverOptions = {}): Prom
     logger: false,
     closeTimeout: 1000,
     onRcptTo(address, _session, callback) {
-      if (!options.rejectRecipients) return callback();
+      const reject = typeof options.rejectRecipients === 'function' ? options.rejectRecipients(address.address) : options.rejectRecipients;
+      if (!reject) return callback();
       rejected++;
       const err = new Error(`mailbox ${address.address} unavailable`) as Error & { responseCode: number };
       err.responseCode = 550;

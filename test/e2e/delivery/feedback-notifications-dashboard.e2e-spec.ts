@@ -86,7 +86,8 @@ describe('dispositions, notifications and the queue dashboard', () => {
     expect(await ui.text()).toContain('<html');
     const api = await fetch(`${page}/api/queues`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(api.status).toBe(200);
-    expect((await api.json()).queues.map((q: { name: string }) => q.name)).toEqual(['deliveries']);
+    const listed = (await api.json()) as { queues: { name: string }[] };
+    expect(listed.queues.map((q) => q.name)).toEqual(['deliveries']);
 
     const wrong = await fetch(page, { headers: { authorization: `Basic ${Buffer.from(`${admin.email}:nope`).toString('base64')}` } });
     expect(wrong.status).toBe(401);

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import {
   autoLead, connectTestDb, createTestBuyer, createTestCampaign, createTestSupplier, createTestVertical, DeliveryWorkerProcess, eventually,
-  postJson, RedisServerProcess, spawnDeliveryWorker, startExchange, startRedisServer, startWebhookReceiver, WebhookReceiver,
+  OwnTestDatabase, postJson, RedisServerProcess, spawnDeliveryWorker, startExchange, startRedisServer, startWebhookReceiver,
+  useOwnTestDatabase, WebhookReceiver,
 } from '@leadex/testing';
 
 const LEADS = 60;
@@ -15,6 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * started again empty. Sales go on answering sold; every sold lead still reaches the buyer's CRM.
  */
 describe('delivery through a Redis outage', () => {
+  let ownDb: OwnTestDatabase;
   let db: Client;
   let redis: RedisServerProcess;
   let ex: Awaited<ReturnType<typeof startExchange>>;
@@ -22,6 +24,8 @@ describe('delivery through a Redis outage', () => {
   let crm: WebhookReceiver;
 
   beforeAll(async () => {
+    // Its own database: other suites' workers must not take this suite's deliveries, nor its worker theirs.
+    ownDb = await useOwnTestDatabase();
     db = await connectTestDb();
     redis = await startRedisServer();
     const sharedRedis = process.env.REDIS_URL;
@@ -51,6 +55,7 @@ describe('delivery through a Redis outage', () => {
     await crm?.close();
     await redis?.stop();
     await db?.end();
+    await ownDb?.drop();
   });
 
   it('sells through the outage and delivers every sold lead, each under one Idempotency-Key', async () => {
@@ -105,9 +110,11 @@ describe('delivery through a Redis outage', () => {
     expect(crm.uniqueKeys()).toEqual(ids);
     // A repeat is the same delivery again: every request of a lead carries that lead's one key.
     const leadOf = new Map(rows.map((d) => [d.id, d.lead_id]));
-    for (const r of crm.received) expect({ key: r.headers['idempotency-key'], lead: r.json?.lead_id }).toEqual({ key: expect.any(String), lead: leadOf.get(String(r.headers['idempotency-key'])) });
+    for (const r of crm.received) {
+      expect({ key: r.headers['idempotency-key'], lead: r.json?.lead_id }).toEqual({ key: expect.any(String), lead: leadOf.get(String(r.headers['idempotency-key'])) });
+    }
     // The fault really hit the outbox: the relay was refused, and deliveries were queued again.
     expect(worker.output()).toContain('Redis refused the jobs');
     expect(rows.some((d) => d.enqueue_seq > 1)).toBe(true);
-  });
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import {
   autoLead, connectTestDb, createTestBuyer, createTestCampaign, createTestSupplier, createTestVertical, eventually, insertPortalAdmin,
-  insertPortalUser, postJson, spawnDeliveryWorker, startExchange, startPortal, startWebhookReceiver, WebhookReceiver,
+  insertPortalUser, OwnTestDatabase, postJson, spawnDeliveryWorker, startExchange, startPortal, startWebhookReceiver, useOwnTestDatabase,
+  WebhookReceiver,
 } from '@leadex/testing';
 
 /** Fast retries so a day of backoff fits in a test; the policy itself is a unit spec. */
@@ -13,6 +14,7 @@ const WORKER_ENV = {
 };
 
 describe('webhook delivery of sold leads', () => {
+  let ownDb: OwnTestDatabase;
   let db: Client;
   let ex: Awaited<ReturnType<typeof startExchange>>;
   let portal: Awaited<ReturnType<typeof startPortal>>;
@@ -36,6 +38,8 @@ describe('webhook delivery of sold leads', () => {
   };
 
   beforeAll(async () => {
+    // Its own database and queue: no other suite's worker takes its deliveries, nor its worker theirs.
+    ownDb = await useOwnTestDatabase();
     db = await connectTestDb();
     ex = await startExchange();
     portal = await startPortal();
@@ -51,6 +55,7 @@ describe('webhook delivery of sold leads', () => {
     await portal?.app.close();
     await ex?.app.close();
     await db?.end();
+    await ownDb?.drop();
   });
 
   it('retries a CRM that fails three times, then delivers, every try with the same Idempotency-Key, each attempt logged', async () => {
