@@ -53,7 +53,8 @@ export class ReportRollups1763800000900 implements MigrationInterface {
         duplicate bigint NOT NULL DEFAULT 0,
         expired bigint NOT NULL DEFAULT 0,
         mismatch bigint NOT NULL DEFAULT 0,
-        PRIMARY KEY (supplier_id, day, vertical_key, state, sub_id)
+        shard smallint NOT NULL DEFAULT 0,  -- see report_latency_daily
+        PRIMARY KEY (supplier_id, day, vertical_key, state, sub_id, shard)
       );
 
       CREATE TABLE report_bids_daily (
@@ -67,13 +68,22 @@ export class ReportRollups1763800000900 implements MigrationInterface {
       );
 
       -- Histograms for percentiles: metric 'ping' (buyer ping latency), 'capture_to_sale', 'sale_to_delivery'.
+      -- Rows are split into 16 shards by the folded row's id (readers sum them): one row per bucket
+      -- would be a lock every concurrent sale or delivery of that latency queues on until it commits
+      -- (the delivery bench: 373 → 630 deliveries/s without it).
       CREATE TABLE report_latency_daily (
         day date NOT NULL,
         metric text NOT NULL,
         bucket_ms int NOT NULL,
+        shard smallint NOT NULL DEFAULT 0,
         n bigint NOT NULL DEFAULT 0,
-        PRIMARY KEY (metric, day, bucket_ms)
+        PRIMARY KEY (metric, day, bucket_ms, shard)
       );
+
+      -- The shard of a folded row: its id's hash, so a row's later changes land in the same shard.
+      CREATE FUNCTION leadex_report_shard(id uuid) RETURNS smallint LANGUAGE sql IMMUTABLE AS $$
+        SELECT (hashtext(id::text) & 15)::smallint
+      $$;
 
       -- Buckets: 5 ms below 1 s, 50 ms below 10 s, 1 s below 10 min, then 1 min: percentiles within that.
       CREATE FUNCTION leadex_latency_bucket(ms numeric) RETURNS int LANGUAGE sql IMMUTABLE AS $$
@@ -103,10 +113,10 @@ export class ReportRollups1763800000900 implements MigrationInterface {
           margin = r.margin + EXCLUDED.margin, returns = r.returns + EXCLUDED.returns,
           returned_spend = r.returned_spend + EXCLUDED.returned_spend, returned_payout = r.returned_payout + EXCLUDED.returned_payout,
           returned_margin = r.returned_margin + EXCLUDED.returned_margin, conversions = r.conversions + EXCLUDED.conversions;
-        INSERT INTO report_latency_daily AS r (day, metric, bucket_ms, n)
+        INSERT INTO report_latency_daily AS r (day, metric, bucket_ms, shard, n)
         VALUES ((s.sold_at AT TIME ZONE 'UTC')::date, 'capture_to_sale',
-                leadex_latency_bucket(extract(epoch FROM s.sold_at - v_created) * 1000), sign)
-        ON CONFLICT (metric, day, bucket_ms) DO UPDATE SET n = r.n + EXCLUDED.n;
+                leadex_latency_bucket(extract(epoch FROM s.sold_at - v_created) * 1000), leadex_report_shard(s.id), sign)
+        ON CONFLICT (metric, day, bucket_ms, shard) DO UPDATE SET n = r.n + EXCLUDED.n;
       END $$;
 
       CREATE FUNCTION leadex_report_sales_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -144,14 +154,14 @@ export class ReportRollups1763800000900 implements MigrationInterface {
         WHEN (NEW.disposition = 'CONVERTED') EXECUTE FUNCTION leadex_report_conversion_trigger();
 
       CREATE FUNCTION leadex_report_fold_lead(l leads, sign int) RETURNS void LANGUAGE sql AS $$
-        INSERT INTO report_leads_daily AS r (day, supplier_id, vertical_key, state, sub_id,
+        INSERT INTO report_leads_daily AS r (day, supplier_id, vertical_key, state, sub_id, shard,
                posted, processing, sold, unsold, duplicate, expired, mismatch)
         VALUES ((l.created_at AT TIME ZONE 'UTC')::date, l.supplier_id, l.vertical_key,
-                coalesce(l.fields->>'state', ''), coalesce(l.source->>'sub_id', ''), sign,
+                coalesce(l.fields->>'state', ''), coalesce(l.source->>'sub_id', ''), leadex_report_shard(l.id), sign,
                 CASE WHEN l.status = 'processing' THEN sign ELSE 0 END, CASE WHEN l.status = 'sold' THEN sign ELSE 0 END,
                 CASE WHEN l.status = 'unsold' THEN sign ELSE 0 END, CASE WHEN l.status = 'duplicate' THEN sign ELSE 0 END,
                 CASE WHEN l.status = 'expired' THEN sign ELSE 0 END, CASE WHEN l.status = 'mismatch' THEN sign ELSE 0 END)
-        ON CONFLICT (supplier_id, day, vertical_key, state, sub_id) DO UPDATE SET
+        ON CONFLICT (supplier_id, day, vertical_key, state, sub_id, shard) DO UPDATE SET
           posted = r.posted + EXCLUDED.posted, processing = r.processing + EXCLUDED.processing, sold = r.sold + EXCLUDED.sold,
           unsold = r.unsold + EXCLUDED.unsold, duplicate = r.duplicate + EXCLUDED.duplicate,
           expired = r.expired + EXCLUDED.expired, mismatch = r.mismatch + EXCLUDED.mismatch
@@ -181,7 +191,7 @@ export class ReportRollups1763800000900 implements MigrationInterface {
         SELECT (e.created_at AT TIME ZONE 'UTC')::date, 'ping', leadex_latency_bucket(e.latency_ms), count(*)
           FROM new_events e WHERE e.kind = 'ping' AND e.latency_ms IS NOT NULL
          GROUP BY 1, 3 ORDER BY 1, 3
-        ON CONFLICT (metric, day, bucket_ms) DO UPDATE SET n = r.n + EXCLUDED.n;
+        ON CONFLICT (metric, day, bucket_ms, shard) DO UPDATE SET n = r.n + EXCLUDED.n;
         RETURN NULL;
       END $$;
       CREATE TRIGGER lead_events_report AFTER INSERT ON lead_events REFERENCING NEW TABLE AS new_events
@@ -190,11 +200,11 @@ export class ReportRollups1763800000900 implements MigrationInterface {
       -- Speed to lead, second leg: a lead delivery reaching DELIVERED (bucketed by the sale's day).
       CREATE FUNCTION leadex_report_delivery_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO report_latency_daily AS r (day, metric, bucket_ms, n)
+        INSERT INTO report_latency_daily AS r (day, metric, bucket_ms, shard, n)
         SELECT (s.sold_at AT TIME ZONE 'UTC')::date, 'sale_to_delivery',
-               leadex_latency_bucket(extract(epoch FROM NEW.delivered_at - s.sold_at) * 1000), 1
+               leadex_latency_bucket(extract(epoch FROM NEW.delivered_at - s.sold_at) * 1000), leadex_report_shard(NEW.id), 1
           FROM sales s WHERE s.id = NEW.sale_id
-        ON CONFLICT (metric, day, bucket_ms) DO UPDATE SET n = r.n + EXCLUDED.n;
+        ON CONFLICT (metric, day, bucket_ms, shard) DO UPDATE SET n = r.n + EXCLUDED.n;
         RETURN NULL;
       END $$;
       CREATE TRIGGER deliveries_report AFTER UPDATE OF status ON deliveries FOR EACH ROW
@@ -260,7 +270,7 @@ export class ReportRollups1763800000900 implements MigrationInterface {
       DROP TRIGGER IF EXISTS sales_report_delete ON sales;
       DROP FUNCTION IF EXISTS leadex_report_delivery_trigger(), leadex_report_events_trigger(), leadex_report_leads_trigger(),
         leadex_report_fold_lead(leads, int), leadex_report_conversion_trigger(), leadex_report_sales_trigger(),
-        leadex_report_fold_sale(sales, int), leadex_latency_bucket(numeric);
+        leadex_report_fold_sale(sales, int), leadex_latency_bucket(numeric), leadex_report_shard(uuid);
       DROP TABLE IF EXISTS report_latency_daily, report_bids_daily, report_leads_daily, report_sales_daily;
     `);
   }

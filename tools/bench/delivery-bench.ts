@@ -14,14 +14,15 @@
  *    lead the time from the POST's answer to the receiver getting it, and from sales.sold_at to
  *    deliveries.delivered_at; and every sold lead delivered exactly once by Idempotency-Key.
  * The receiver is tools/bench/webhook-sink.ts (answers 200 at once), in the bench process.
- * Writes bench-results/delivery.{md,json}.
+ * Writes bench-results/delivery.{md,json} (BENCH_DELIVERY_OUTPUT names another file).
  *
  * Environment: BENCH_DELIVERY_DATABASE_URL (postgres://postgres@127.0.0.1:5432/leadex_bench_delivery),
  * BENCH_DELIVERY_LEADS, BENCH_DELIVERY_CONCURRENCY, BENCH_DELIVERY_RATE, BENCH_DELIVERY_DURATION_S,
  * BENCH_DELIVERY_LATENCY_CONCURRENCY (the worker's concurrency in part 2, default 50 = production
  * default), BENCH_DELIVERY_PARTS ("throughput,latency"), BENCH_DELIVERY_PORT (3980),
  * BENCH_QUIET_TIMEOUT_S (300), BENCH_PROFILE=1 (a CPU profile of the worker per run, summarised),
- * BENCH_SQL_TIMING=1 (client-side time of the worker's SQL statements).
+ * BENCH_SQL_TIMING=1 (client-side time of the worker's SQL statements), BENCH_DELIVERY_WITHOUT_REPORT_TRIGGER=1
+ * (also each concurrency with the sale_to_delivery rollup trigger disabled, to show what it costs).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
@@ -48,10 +49,13 @@ const RATE = Number(env.BENCH_DELIVERY_RATE ?? 200);
 const DURATION_S = Number(env.BENCH_DELIVERY_DURATION_S ?? 30);
 const WARMUP_S = 5;
 const LATENCY_CONCURRENCY = Number(env.BENCH_DELIVERY_LATENCY_CONCURRENCY ?? 50);
+/** Also run each concurrency with the sale_to_delivery rollup trigger (deliveries_report) disabled: what it costs. */
+const WITHOUT_REPORT_TRIGGER = env.BENCH_DELIVERY_WITHOUT_REPORT_TRIGGER === '1';
 const PARTS = new Set((env.BENCH_DELIVERY_PARTS ?? 'throughput,latency').split(',').map((s) => s.trim()));
 const QUIET_TIMEOUT_S = Number(env.BENCH_QUIET_TIMEOUT_S ?? 300);
 const PROFILE = env.BENCH_PROFILE === '1';
 const OUT_DIR = join(ROOT, 'bench-results');
+const OUT_NAME = env.BENCH_DELIVERY_OUTPUT ?? 'delivery';
 const RUN_ID = Date.now().toString(36);
 const log = (msg: string) => console.log(`[bench:delivery] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -190,6 +194,8 @@ async function seedSoldLeads(db: Client, n: number, url: string): Promise<void> 
 
 interface ThroughputRun {
   concurrency: number;
+  /** false: the deliveries_report trigger was disabled for this run (a diagnostic, not production) */
+  reportTrigger: boolean;
   leads: number;
   delivered: number;
   failed: number;
@@ -213,17 +219,19 @@ interface ThroughputRun {
   profile: string | null;
 }
 
-async function throughputRun(sink: WebhookSink, concurrency: number): Promise<ThroughputRun> {
-  log(`throughput, DELIVERY_CONCURRENCY=${concurrency}: recreating the database, seeding ${LEADS.toLocaleString('en-US')} sold leads`);
+async function throughputRun(sink: WebhookSink, concurrency: number, reportTrigger = true): Promise<ThroughputRun> {
+  const name = `c${concurrency}${reportTrigger ? '' : '-no-report-trigger'}`;
+  log(`throughput ${name}, DELIVERY_CONCURRENCY=${concurrency}: recreating the database, seeding ${LEADS.toLocaleString('en-US')} sold leads`);
   await resetDatabase(DATABASE_URL);
   await withDb((db) => seedSoldLeads(db, LEADS, sink.url));
+  if (!reportTrigger) await withDb((db) => db.query('ALTER TABLE deliveries DISABLE TRIGGER deliveries_report'));
   await withDb((db) => db.query('CHECKPOINT'));
   sink.reset();
   await waitForQuiet(QUIET_TIMEOUT_S, log);
 
-  const prefix = `leadex-bench-delivery-${RUN_ID}-c${concurrency}`;
+  const prefix = `leadex-bench-delivery-${RUN_ID}-${name}`;
   const worker = new DeliveryWorkerProcess({
-    root: ROOT, databaseUrl: DATABASE_URL, queuePrefix: prefix, logFile: join(OUT_DIR, `delivery-worker-c${concurrency}.log`),
+    root: ROOT, databaseUrl: DATABASE_URL, queuePrefix: prefix, logFile: join(OUT_DIR, `delivery-worker-${name}.log`),
     env: {
       DELIVERY_CONCURRENCY: String(concurrency),
       BENCH_PROFILE: PROFILE ? '1' : '0', BENCH_PROFILE_DIR: OUT_DIR, BENCH_SQL_TIMING: env.BENCH_SQL_TIMING === '1' ? '1' : '0',
@@ -233,7 +241,7 @@ async function throughputRun(sink: WebhookSink, concurrency: number): Promise<Th
   await sampler.start();
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
-  const label = `worker-c${concurrency}`;
+  const label = `worker-${name}`;
   try {
     const t0 = nowMs();
     const before = cpuSnapshot(worker);
@@ -265,10 +273,11 @@ async function throughputRun(sink: WebhookSink, concurrency: number): Promise<Th
     const cpu = cpuPct(before, after, wallS);
     const run: ThroughputRun = {
       concurrency,
+      reportTrigger,
       leads: LEADS,
       delivered: done.delivered,
       failed: done.failed,
-      spanS: r1(span.span_s * 10) / 10,
+      spanS: r1(span.span_s),
       perSec: Math.round(done.delivered / span.span_s),
       steadyPerSec: Math.round((0.8 * span.n) / span.steady_s),
       wallS: r1(wallS),
@@ -285,11 +294,11 @@ async function throughputRun(sink: WebhookSink, concurrency: number): Promise<Th
       profile: await profileOf(probe),
     };
     log(
-      `c${concurrency}: ${run.delivered} delivered (${run.failed} failed) in ${run.spanS} s = ${run.perSec}/s (steady ${run.steadyPerSec}/s); ` +
+      `${name}: ${run.delivered} delivered (${run.failed} failed) in ${run.spanS} s = ${run.perSec}/s (steady ${run.steadyPerSec}/s); ` +
         `boot ${run.bootS} s; worker peak RSS ${run.peakRssMb} MiB, CPU ${cpu.worker} % (PostgreSQL ${cpu.postgres} %, Redis ${cpu.redis} %, receiver ${cpu.bench} %, other ${cpu.otherProcesses} %); ` +
         `receiver got ${run.receiver.requests} requests, ${run.receiver.distinctKeys} keys, ${run.receiver.repeatedKeys} repeated`,
     );
-    log(`c${concurrency}: worker backends ${JSON.stringify(backends.states)}; lock waits ${JSON.stringify(backends.lockWaitsByStatement)}`);
+    log(`${name}: worker backends ${JSON.stringify(backends.states)}; lock waits ${JSON.stringify(backends.lockWaitsByStatement)}`);
     return run;
   } finally {
     await sampler.stop().catch(() => undefined);
@@ -520,6 +529,8 @@ async function latencyRun(sink: WebhookSink): Promise<LatencyRun> {
 
 // ---------------------------------------------------------------------------------------------
 
+const runName = (t: ThroughputRun) => `${t.concurrency}${t.reportTrigger ? '' : ', deliveries_report trigger off'}`;
+
 function formatMarkdown(result: { at: string; machine: Record<string, string | number>; throughput: ThroughputRun[]; latency: LatencyRun | null }): string {
   const out: string[] = [`### Delivery — ${result.at.slice(0, 16).replace('T', ' ')} UTC`, ''];
   const m = result.machine;
@@ -532,12 +543,12 @@ function formatMarkdown(result: { at: string; machine: Record<string, string | n
       '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...result.throughput.map(
         (t) =>
-          `| ${t.concurrency} | ${t.delivered.toLocaleString('en-US')}${t.failed ? ` (+${t.failed} failed)` : ''} | **${t.perSec}** | ${t.steadyPerSec} | ${t.bootS} | ${t.peakRssMb} | ${t.cpuPct.worker} | ${t.workerCpuMsPerDelivery} | ${t.cpuPct.postgres} | ${t.cpuPct.redis} | ${t.cpuPct.bench} | ${t.cpuPct.otherProcesses > 15 ? `**${t.cpuPct.otherProcesses}**` : t.cpuPct.otherProcesses} | ${t.machineCpuMsPerDelivery} | ${t.eventLoopUtilization ?? '–'} |`,
+          `| ${runName(t)} | ${t.delivered.toLocaleString('en-US')}${t.failed ? ` (+${t.failed} failed)` : ''} | **${t.perSec}** | ${t.steadyPerSec} | ${t.bootS} | ${t.peakRssMb} | ${t.cpuPct.worker} | ${t.workerCpuMsPerDelivery} | ${t.cpuPct.postgres} | ${t.cpuPct.redis} | ${t.cpuPct.bench} | ${t.cpuPct.otherProcesses > 15 ? `**${t.cpuPct.otherProcesses}**` : t.cpuPct.otherProcesses} | ${t.machineCpuMsPerDelivery} | ${t.eventLoopUtilization ?? '–'} |`,
       ),
       '',
       'PostgreSQL backends of the worker (average number in each state; pool of 20):',
       '',
-      `| state | ${result.throughput.map((t) => `c${t.concurrency}`).join(' | ')} |`,
+      `| state | ${result.throughput.map(runName).join(' | ')} |`,
       `|---|${result.throughput.map(() => '---:').join('|')}|`,
       ...[...new Set(result.throughput.flatMap((t) => Object.keys(t.backends.states)))].map(
         (s) => `| ${s} | ${result.throughput.map((t) => t.backends.states[s] ?? 0).join(' | ')} |`,
@@ -549,14 +560,14 @@ function formatMarkdown(result: { at: string; machine: Record<string, string | n
       out.push(
         'Lock waits by statement (average backends waiting):',
         '',
-        `| statement | ${result.throughput.map((t) => `c${t.concurrency}`).join(' | ')} |`,
+        `| statement | ${result.throughput.map(runName).join(' | ')} |`,
         `|---|${result.throughput.map(() => '---:').join('|')}|`,
         ...waits.map((w) => `| \`${w}\` | ${result.throughput.map((t) => t.backends.lockWaitsByStatement[w] ?? 0).join(' | ')} |`),
         '',
       );
     }
     for (const t of result.throughput) {
-      out.push(`Receiver, c${t.concurrency}: ${t.receiver.requests} requests, ${t.receiver.distinctKeys} distinct Idempotency-Keys, ${t.receiver.repeatedKeys} repeated.`);
+      out.push(`Receiver, ${runName(t)}: ${t.receiver.requests} requests, ${t.receiver.distinctKeys} distinct Idempotency-Keys, ${t.receiver.repeatedKeys} repeated.`);
     }
     out.push('');
   }
@@ -586,6 +597,17 @@ function formatMarkdown(result: { at: string; machine: Record<string, string | n
       '',
     );
   }
+  for (const t of result.throughput) {
+    if (!t.sql) continue;
+    out.push(
+      `Worker SQL, client side (c${runName(t)}; BENCH_SQL_TIMING=1):`,
+      '',
+      '| statement | count | mean ms | p50 ms | p99 ms |',
+      '|---|---:|---:|---:|---:|',
+      ...Object.entries(t.sql).sort((x, y) => y[1].totalMs - x[1].totalMs).map(([k, v]) => `| \`${k.replace(/\|/g, '\\|')}\` | ${v.count} | ${v.meanMs} | ${v.p50Ms} | ${v.p99Ms} |`),
+      '',
+    );
+  }
   for (const t of result.throughput) if (t.profile) out.push(t.profile);
   if (l?.profile) out.push(l.profile);
   return out.join('\n');
@@ -598,7 +620,10 @@ async function main(): Promise<void> {
   log(`receiver at ${sink.url}; database ${DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`);
   try {
     const throughput: ThroughputRun[] = [];
-    if (PARTS.has('throughput')) for (const c of CONCURRENCIES) throughput.push(await throughputRun(sink, c));
+    if (PARTS.has('throughput')) {
+      for (const c of CONCURRENCIES) throughput.push(await throughputRun(sink, c));
+      if (WITHOUT_REPORT_TRIGGER) for (const c of CONCURRENCIES) throughput.push(await throughputRun(sink, c, false));
+    }
     const latency = PARTS.has('latency') ? await latencyRun(sink) : null;
     const machine = await withDb(async (db) => {
       const { rows: [pg] } = await db.query(
@@ -608,11 +633,11 @@ async function main(): Promise<void> {
       return describeMachine(`${pg.version} (shared_buffers ${pg.shared_buffers}, synchronous_commit ${pg.synchronous_commit}, autovacuum ${pg.autovacuum})`);
     });
     const result = { at: new Date().toISOString(), machine, throughput, latency };
-    writeFileSync(join(OUT_DIR, 'delivery.json'), JSON.stringify(result, null, 2));
+    writeFileSync(join(OUT_DIR, `${OUT_NAME}.json`), JSON.stringify(result, null, 2));
     const md = formatMarkdown(result);
-    writeFileSync(join(OUT_DIR, 'delivery.md'), `${md}\n`);
+    writeFileSync(join(OUT_DIR, `${OUT_NAME}.md`), `${md}\n`);
     console.log(`\n${md}\n`);
-    log('wrote bench-results/delivery.md and .json');
+    log(`wrote bench-results/${OUT_NAME}.md and .json`);
   } finally {
     await sink.close();
   }

@@ -67,6 +67,16 @@ export class DeliveryRelayService implements OnApplicationBootstrap, OnApplicati
    * if Redis refuses the jobs, the claim is undone (or, should that fail too, its lease runs out).
    */
   async relayDue(): Promise<number> {
+    // Backpressure: while the queue still holds a couple of rounds of jobs, claim nothing more, so a
+    // backlog (a slow CRM) does not outlive its leases and get queued twice. Redis down: rows wait.
+    let backlog: number;
+    try {
+      backlog = await this.queue.getWaitingCount();
+    } catch (e) {
+      this.noteRedisDown(e);
+      return 0;
+    }
+    if (backlog >= 2 * this.config.DELIVERY_RELAY_BATCH) return 0;
     const { rows } = await this.pool.query<{ id: string; enqueue_seq: number }>(
       `WITH due AS (
          SELECT id FROM deliveries
@@ -84,8 +94,7 @@ export class DeliveryRelayService implements OnApplicationBootstrap, OnApplicati
     try {
       await this.queue.addBulk(jobs.map((data) => ({ name: DELIVERY_JOB, data, opts: { jobId: deliveryJobId(data) } })));
     } catch (e) {
-      if (!this.redisDown) this.log.warn(`delivery relay: Redis refused the jobs, deliveries wait in PostgreSQL (${(e as Error).message})`);
-      this.redisDown = true;
+      this.noteRedisDown(e);
       await this.pool.query(
         `UPDATE deliveries d SET status = 'PENDING', next_attempt_at = now() + interval '1 second'
            FROM unnest($1::uuid[], $2::int[]) AS j(id, seq)
@@ -97,5 +106,11 @@ export class DeliveryRelayService implements OnApplicationBootstrap, OnApplicati
     if (this.redisDown) this.log.log('delivery relay: Redis is back, queueing deliveries again');
     this.redisDown = false;
     return rows.length;
+  }
+
+  /** Logged once per outage; /health and the worker's own logs say the rest. */
+  private noteRedisDown(e: unknown): void {
+    if (!this.redisDown) this.log.warn(`delivery relay: Redis refused the jobs, deliveries wait in PostgreSQL (${(e as Error).message})`);
+    this.redisDown = true;
   }
 }

@@ -122,54 +122,43 @@ export class DeliveryService {
     }
   }
 
+  /**
+   * The attempt, the row's new state and, when it failed for good, the notice — one statement, so
+   * one implicit transaction that holds its row locks for no round trip to this process.
+   * Only the newest enqueueing moves the row on (a stale one — its lease ran out and the row was
+   * queued again — just logs its attempt); a success is final whoever made it. A failed lead
+   * delivery is told to its buyer, a failed supplier postback to the operators (no buyer).
+   */
   private async record(job: DeliveryJob, d: ClaimedDelivery, r: AttemptResult): Promise<DeliveryOutcome> {
     const attempts = d.attempts + 1;
     const next = r.delivered ? null : afterFailure(attempts, new Date(d.window_started_at), new Date(), this.policy);
     const outcome: DeliveryOutcome = r.delivered ? 'delivered' : next?.kind === 'fail' ? 'failed' : 'retry';
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, latency_ms, outcome, status_code, response_snippet, error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [d.id, attempts, r.startedAt, r.latencyMs, r.delivered ? 'DELIVERED' : 'FAILED', r.statusCode, r.snippet, r.error?.slice(0, 1000) ?? null],
-      );
-      // Only the newest enqueueing moves the row on (a stale one — its lease ran out and the row was
-      // queued again — just logs its attempt); a success is final whoever made it.
-      const { rowCount } = await client.query(
-        `UPDATE deliveries SET attempts = attempts + 1, last_error = $3,
+    const status = r.delivered ? 'DELIVERED' : outcome === 'failed' ? 'FAILED' : 'PENDING';
+    await this.pool.query(
+      `WITH moved AS (
+         UPDATE deliveries SET attempts = attempts + 1, last_error = $3,
                 status = $4, delivered_at = CASE WHEN $4 = 'DELIVERED' THEN now() END,
                 failed_at = CASE WHEN $4 = 'FAILED' THEN now() END,
                 next_attempt_at = coalesce($5, next_attempt_at)
-          WHERE id = $1 AND status <> 'DELIVERED' AND ($4 = 'DELIVERED' OR (status = 'QUEUED' AND enqueue_seq = $2))`,
-        [d.id, job.seq, r.error, r.delivered ? 'DELIVERED' : outcome === 'failed' ? 'FAILED' : 'PENDING', next?.kind === 'retry' ? next.at : null],
-      );
-      if (rowCount && outcome === 'failed') await this.tellFailure(client, d, r);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+          WHERE id = $1 AND status <> 'DELIVERED' AND ($4 = 'DELIVERED' OR (status = 'QUEUED' AND enqueue_seq = $2))
+         RETURNING *
+       ), attempt AS (
+         INSERT INTO delivery_attempts (delivery_id, attempt, started_at, latency_ms, outcome, status_code, response_snippet, error)
+         VALUES ($1, $6, $7, $8, CASE WHEN $4 = 'DELIVERED' THEN 'DELIVERED' ELSE 'FAILED' END, $9, $10, $3)
+       )
+       INSERT INTO notifications (buyer_id, kind, message, data, dedupe_key)
+       SELECT CASE WHEN m.kind = 'LEAD' THEN m.buyer_id END, 'DELIVERY_FAILED',
+              CASE WHEN m.kind = 'LEAD'
+                   THEN format('Lead %s could not be delivered to campaign "%s" by %s after %s attempts (last: %s). Fix the endpoint, then redeliver it.',
+                               m.lead_id, c.name, lower(m.method), m.attempts, left($3, 300))
+                   ELSE format('The %s postback of lead %s to supplier %s failed after %s attempts (last: %s).', m.event, m.lead_id, m.supplier_id, m.attempts, left($3, 300)) END,
+              jsonb_build_object('deliveryId', m.id, 'leadId', m.lead_id, 'campaignId', m.campaign_id, 'kind', m.kind),
+              m.id::text || ':' || m.window_started_at::text
+         FROM moved m JOIN campaigns c ON c.id = m.campaign_id WHERE m.status = 'FAILED'
+       ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`,
+      [d.id, job.seq, r.error?.slice(0, 1000) ?? null, status, next?.kind === 'retry' ? next.at : null, attempts, r.startedAt, r.latencyMs, r.statusCode, r.snippet],
+    );
     if (outcome === 'failed') this.log.warn(`delivery ${d.id} failed after ${attempts} attempts: ${r.error}`);
     return outcome;
-  }
-
-  /** A failed lead delivery is told to its buyer; a failed supplier postback to the operators. */
-  private async tellFailure(client: { query: Pool['query'] }, d: ClaimedDelivery, r: AttemptResult): Promise<void> {
-    await client.query(
-      `INSERT INTO notifications (buyer_id, kind, message, data, dedupe_key)
-       SELECT CASE WHEN d.kind = 'LEAD' THEN d.buyer_id END, 'DELIVERY_FAILED',
-              CASE WHEN d.kind = 'LEAD'
-                   THEN format('Lead %s could not be delivered to campaign "%s" by %s after %s attempts (last: %s). Fix the endpoint, then redeliver it.',
-                               d.lead_id, c.name, lower(d.method), d.attempts, $2::text)
-                   ELSE format('The %s postback of lead %s to supplier %s failed after %s attempts (last: %s).', d.event, d.lead_id, d.supplier_id, d.attempts, $2::text) END,
-              jsonb_build_object('deliveryId', d.id, 'leadId', d.lead_id, 'campaignId', d.campaign_id, 'kind', d.kind),
-              d.id::text || ':' || d.window_started_at::text
-         FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id WHERE d.id = $1
-       ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`,
-      [d.id, (r.error ?? 'unknown').slice(0, 300)],
-    );
   }
 }
