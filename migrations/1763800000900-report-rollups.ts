@@ -95,13 +95,14 @@ export class ReportRollups1763800000900 implements MigrationInterface {
       $$;
 
       -- Adds (sign = 1) or removes (sign = -1) one sale's contribution.
-      CREATE FUNCTION leadex_report_fold_sale(s sales, sign int) RETURNS void LANGUAGE plpgsql AS $$
+      -- check_conversion: a sale just inserted has no disposition yet, so its fold skips the lookup.
+      CREATE FUNCTION leadex_report_fold_sale(s sales, sign int, check_conversion boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS $$
       DECLARE
         v_state text; v_sub text; v_created timestamptz; v_converted boolean; v_ret int;
       BEGIN
         SELECT coalesce(l.fields->>'state', ''), coalesce(l.source->>'sub_id', ''), l.created_at
           INTO v_state, v_sub, v_created FROM leads l WHERE l.id = s.lead_id;
-        v_converted := EXISTS (SELECT 1 FROM lead_dispositions d WHERE d.sale_id = s.id AND d.disposition = 'CONVERTED');
+        v_converted := check_conversion AND EXISTS (SELECT 1 FROM lead_dispositions d WHERE d.sale_id = s.id AND d.disposition = 'CONVERTED');
         v_ret := CASE WHEN s.status = 'RETURNED' THEN sign ELSE 0 END;
         INSERT INTO report_sales_daily AS r (day, buyer_id, campaign_id, supplier_id, vertical_key, state, sub_id,
                sales, spend, payout, margin, returns, returned_spend, returned_payout, returned_margin, conversions)
@@ -122,7 +123,7 @@ export class ReportRollups1763800000900 implements MigrationInterface {
       CREATE FUNCTION leadex_report_sales_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status <> 'PENDING' THEN PERFORM leadex_report_fold_sale(OLD, -1); END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status <> 'PENDING' THEN PERFORM leadex_report_fold_sale(NEW, 1); END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status <> 'PENDING' THEN PERFORM leadex_report_fold_sale(NEW, 1, TG_OP = 'UPDATE'); END IF;
         RETURN NULL;
       END $$;
       -- WHEN clauses keep a PENDING hold (and its release) free of any report work.
@@ -172,9 +173,33 @@ export class ReportRollups1763800000900 implements MigrationInterface {
         IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM leadex_report_fold_lead(NEW, 1); END IF;
         RETURN NULL;
       END $$;
+      -- A status change (every sold lead has one, on the sale's hot path) moves one count within the
+      -- lead's own rollup row: one UPDATE instead of an upsert out and an upsert in.
+      CREATE FUNCTION leadex_report_lead_status_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF (OLD.created_at, OLD.supplier_id, OLD.vertical_key, OLD.fields->>'state', OLD.source->>'sub_id')
+           IS NOT DISTINCT FROM (NEW.created_at, NEW.supplier_id, NEW.vertical_key, NEW.fields->>'state', NEW.source->>'sub_id') THEN
+          UPDATE report_leads_daily r SET
+            processing = r.processing + (NEW.status = 'processing')::int - (OLD.status = 'processing')::int,
+            sold = r.sold + (NEW.status = 'sold')::int - (OLD.status = 'sold')::int,
+            unsold = r.unsold + (NEW.status = 'unsold')::int - (OLD.status = 'unsold')::int,
+            duplicate = r.duplicate + (NEW.status = 'duplicate')::int - (OLD.status = 'duplicate')::int,
+            expired = r.expired + (NEW.status = 'expired')::int - (OLD.status = 'expired')::int,
+            mismatch = r.mismatch + (NEW.status = 'mismatch')::int - (OLD.status = 'mismatch')::int
+           WHERE r.supplier_id = NEW.supplier_id AND r.day = (NEW.created_at AT TIME ZONE 'UTC')::date
+             AND r.vertical_key = NEW.vertical_key AND r.state = coalesce(NEW.fields->>'state', '')
+             AND r.sub_id = coalesce(NEW.source->>'sub_id', '') AND r.shard = leadex_report_shard(NEW.id);
+          IF FOUND THEN
+            RETURN NULL;
+          END IF;
+        END IF;
+        PERFORM leadex_report_fold_lead(OLD, -1);
+        PERFORM leadex_report_fold_lead(NEW, 1);
+        RETURN NULL;
+      END $$;
       CREATE TRIGGER leads_report_insert AFTER INSERT OR DELETE ON leads FOR EACH ROW EXECUTE FUNCTION leadex_report_leads_trigger();
       CREATE TRIGGER leads_report_update AFTER UPDATE OF status ON leads FOR EACH ROW
-        WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION leadex_report_leads_trigger();
+        WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION leadex_report_lead_status_trigger();
 
       -- Once per INSERT statement (the timeline writer batches ~100 ms of events); ORDER BY so
       -- concurrent batches lock rollup rows in the same order and cannot deadlock.
@@ -268,9 +293,9 @@ export class ReportRollups1763800000900 implements MigrationInterface {
       DROP TRIGGER IF EXISTS sales_report_insert ON sales;
       DROP TRIGGER IF EXISTS sales_report_update ON sales;
       DROP TRIGGER IF EXISTS sales_report_delete ON sales;
-      DROP FUNCTION IF EXISTS leadex_report_delivery_trigger(), leadex_report_events_trigger(), leadex_report_leads_trigger(),
+      DROP FUNCTION IF EXISTS leadex_report_delivery_trigger(), leadex_report_events_trigger(), leadex_report_leads_trigger(), leadex_report_lead_status_trigger(),
         leadex_report_fold_lead(leads, int), leadex_report_conversion_trigger(), leadex_report_sales_trigger(),
-        leadex_report_fold_sale(sales, int), leadex_latency_bucket(numeric), leadex_report_shard(uuid);
+        leadex_report_fold_sale(sales, int, boolean), leadex_latency_bucket(numeric), leadex_report_shard(uuid);
       DROP TABLE IF EXISTS report_latency_daily, report_bids_daily, report_leads_daily, report_sales_daily;
     `);
   }

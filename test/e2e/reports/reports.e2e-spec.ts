@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Client } from 'pg';
-import { createTestSupplier } from '../../../libs/testing/src/exchange-factories';
-import { startExchange } from '../../../libs/testing/src/exchange-harness';
+import { autoLead, createTestBuyer, createTestCampaign, createTestSupplier, createTestVertical } from '../../../libs/testing/src/exchange-factories';
+import { postJson, startExchange } from '../../../libs/testing/src/exchange-harness';
 import { PortalClient, startPortal } from '../../../libs/testing/src/portal-client';
 import {
   insertPortalBuyerUser,
@@ -30,6 +30,7 @@ describe('reports', () => {
   let portal: INestApplication;
   let exchange: NestFastifyApplication;
   let exchangeUrl: string;
+  let syncExchange: () => Promise<void>;
   let client: PortalClient;
   let db: Client;
   let tokens: { admin: string; finance: string; a: string; b: string };
@@ -40,7 +41,7 @@ describe('reports', () => {
 
   beforeAll(async () => {
     ({ app: portal, client } = await startPortal());
-    ({ app: exchange, url: exchangeUrl } = await startExchange());
+    ({ app: exchange, url: exchangeUrl, sync: syncExchange } = await startExchange());
     db = await openPortalTestDb();
     s1 = await createTestSupplier(db);
     s2 = await createTestSupplier(db);
@@ -174,5 +175,35 @@ describe('reports', () => {
        SELECT * FROM (SELECT * FROM raw EXCEPT SELECT * FROM roll) x UNION ALL SELECT * FROM (SELECT * FROM roll EXCEPT SELECT * FROM raw) y`,
     );
     expect(diff.rows).toEqual([]);
+  });
+
+  it('the lead and latency rollups equal a fresh aggregate too, after leads change status through the exchange', async () => {
+    // Leads sold and unsold through the real intake (stored processing, then updated), on top of the fixtures.
+    const vertical = await createTestVertical(db);
+    const supplier = await createTestSupplier(db);
+    await createTestCampaign(db, { buyerId: await createTestBuyer(db), vertical, bid: '7.00', filters: [{ field: 'state', op: 'EQ', value: 'FL' }] });
+    await syncExchange();
+    const auth = { authorization: `Bearer ${supplier.apiKey}` };
+    for (const state of ['FL', 'TX', 'FL', 'GA']) expect((await postJson(`${exchangeUrl}/v1/leads`, autoLead(vertical, { state }), auth)).status).toBe(200);
+    const leads = await db.query(
+      `WITH raw AS (
+         SELECT (created_at AT TIME ZONE 'UTC')::date AS day, supplier_id, vertical_key, coalesce(fields->>'state', '') AS state,
+                coalesce(source->>'sub_id', '') AS sub_id, count(*) AS posted, count(*) FILTER (WHERE status = 'sold') AS sold,
+                count(*) FILTER (WHERE status = 'unsold') AS unsold, count(*) FILTER (WHERE status = 'processing') AS processing
+           FROM leads GROUP BY 1, 2, 3, 4, 5
+       ), roll AS (
+         SELECT day, supplier_id, vertical_key, state, sub_id, sum(posted), sum(sold), sum(unsold), sum(processing)
+           FROM report_leads_daily GROUP BY 1, 2, 3, 4, 5 HAVING sum(posted) <> 0
+       )
+       SELECT * FROM (SELECT * FROM raw EXCEPT SELECT * FROM roll) x UNION ALL SELECT * FROM (SELECT * FROM roll EXCEPT SELECT * FROM raw) y`,
+    );
+    expect(leads.rows).toEqual([]);
+    const mine = await db.query(`SELECT sum(posted)::int AS posted, sum(sold)::int AS sold FROM report_leads_daily WHERE vertical_key = $1`, [vertical]);
+    expect(mine.rows[0]).toEqual({ posted: 4, sold: 2 });
+    const latency = await db.query(
+      `SELECT (SELECT count(*) FROM sales WHERE status <> 'PENDING')::int AS sales,
+              (SELECT sum(n) FROM report_latency_daily WHERE metric = 'capture_to_sale')::int AS folded`,
+    );
+    expect(latency.rows[0].folded).toBe(latency.rows[0].sales);
   });
 });
