@@ -9,7 +9,8 @@
  * 3. Starts the built buyer portal, downloads GET /exports/billing.csv for the month as FINANCE,
  *    counting rows, and samples the portal's RSS every 50 ms: time, rows/s, peak RSS.
  * 4. Times the month's operatorReport / buyerReport (GraphQL, over HTTP) several times each.
- * Writes bench-results/export.{md,json}. BENCH_EXPORT_DATABASE_URL, BENCH_EXPORT_PORT (3960).
+ * Writes bench-results/export.{md,json}. BENCH_EXPORT_DATABASE_URL, BENCH_EXPORT_PORT (3960),
+ * BENCH_EXPORT_PORTAL_HEAP_MB (caps the portal's V8 heap, to prove the export's memory flat).
  */
 import { spawn } from 'child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'fs';
@@ -124,7 +125,10 @@ async function main(): Promise<void> {
 
   const port = await freePort(Number(env.BENCH_EXPORT_PORT ?? 3960));
   const logFile = join(OUT_DIR, 'export-portal.log');
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/buyer-portal/src/main.js')], {
+  // A cap on the portal's V8 heap (MiB) proves the export's memory flat: it cannot finish otherwise.
+  const heapCap = env.BENCH_EXPORT_PORTAL_HEAP_MB ? [`--max-old-space-size=${Number(env.BENCH_EXPORT_PORTAL_HEAP_MB)}`] : [];
+  if (heapCap.length) log(`portal started with ${heapCap[0]}`);
+  const child = spawn(process.execPath, [...heapCap, join(ROOT, 'dist/apps/buyer-portal/src/main.js')], {
     cwd: ROOT,
     env: {
       PATH: env.PATH ?? '', HOME: env.HOME ?? '', NODE_ENV: 'production', DATABASE_URL, REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
