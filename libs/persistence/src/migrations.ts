@@ -8,6 +8,7 @@ import { LeadTimelineFunction1763800000600 } from '../../../migrations/176380000
 import { DeliveryOutboxNotificationsDispositions1763800000700 } from '../../../migrations/1763800000700-delivery-outbox-notifications-dispositions';
 import { ReturnsDepositsAndReconciliation1763800000800 } from '../../../migrations/1763800000800-returns-deposits-and-reconciliation';
 import { ReportRollups1763800000900 } from '../../../migrations/1763800000900-report-rollups';
+import { BuyerSettingsAndAdjustments1763800001000 } from '../../../migrations/1763800001000-buyer-settings-and-adjustments';
 
 /** Every migration in order; listed explicitly so the same list runs from TypeScript and from dist. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   DeliveryOutboxNotificationsDispositions1763800000700,
   ReturnsDepositsAndReconciliation1763800000800,
   ReportRollups1763800000900,
+  BuyerSettingsAndAdjustments1763800001000,
 ];

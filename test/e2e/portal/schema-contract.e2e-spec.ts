@@ -48,7 +48,7 @@ describe('portal schema matches the contract', () => {
   it('has the contract types', () => {
     expect(fieldsOf('AuthPayload')).toEqual({ token: 'String!', user: 'User!' });
     expect(fieldsOf('User')).toEqual({ id: 'ID!', email: 'String!', role: 'Role!', buyerId: 'ID' });
-    expect(fieldsOf('Buyer')).toEqual({ id: 'ID!', name: 'String!', balance: 'Money!', creditLimit: 'Money' });
+    expect(fieldsOf('Buyer')).toMatchObject({ id: 'ID!', name: 'String!', balance: 'Money!', creditLimit: 'Money' });
     expect(fieldsOf('SupplierWithKey')).toMatchObject({ supplier: 'Supplier!', apiKey: 'String!' });
     expect(fieldsOf('Supplier')).toMatchObject({ id: 'ID!', name: 'String!' });
     expect(fieldsOf('Campaign')).toMatchObject({
@@ -120,6 +120,7 @@ describe('portal schema matches the contract', () => {
     expect(fieldsOf('Vertical')).toMatchObject({ distributionMode: 'DistributionMode!' });
     expect(fieldsOf('UpdateVerticalInput')).toEqual({
       distributionMode: 'DistributionMode', maxSales: 'Int', floorPrice: 'Money', duplicateWindowDays: 'Int', returnWindowDays: 'Int', active: 'Boolean',
+      returnAutoApproveReasons: '[ReturnReason!]',
     });
     expect(fieldsOf('Supplier')).toMatchObject({ floors: '[SupplierFloor!]!' });
     expect(fieldsOf('SupplierFloor')).toEqual({ vertical: 'String!', minPayout: 'Money!' });
@@ -145,5 +146,14 @@ describe('portal schema matches the contract', () => {
     expect(values('Disposition')).toEqual(['CONTACTED', 'APPOINTMENT', 'CONVERTED', 'NOT_INTERESTED', 'BAD_DATA']);
     expect(values('ReturnReason')).toEqual(['INVALID_PHONE', 'INVALID_EMAIL', 'DUPLICATE', 'NOT_IN_MARKET', 'FRAUD', 'OTHER']);
     expect(values('ReturnStatus')).toEqual(['PENDING', 'APPROVED', 'REJECTED']);
+  });
+
+  it('has the buyer-settings and adjustment additions', () => {
+    const m = schema.getMutationType()!;
+    expect(signature(m, 'updateBuyer')).toBe('updateBuyer(id: ID!, input: UpdateBuyerInput!): Buyer!');
+    expect(signature(m, 'recordAdjustment')).toBe('recordAdjustment(buyerId: ID!, amount: SignedMoney!, reason: String!): Buyer!');
+    expect(fieldsOf('UpdateBuyerInput')).toEqual({ name: 'String', creditLimit: 'Money', maxReturnPercent: 'String', lowBalanceThreshold: 'Money', notifyEmail: 'String' });
+    expect(fieldsOf('Buyer')).toMatchObject({ maxReturnPercent: 'String', lowBalanceThreshold: 'Money', notifyEmail: 'String' });
+    expect(fieldsOf('Vertical')).toMatchObject({ returnAutoApproveReasons: '[ReturnReason!]!' });
   });
 });

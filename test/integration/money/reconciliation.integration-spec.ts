@@ -25,10 +25,12 @@ describe('reconciliation', () => {
     url = `${(process.env.LEADEX_TEST_DATABASE_URL ?? process.env.DATABASE_URL)!.replace(/\/[^/]+$/, '')}/${db.database}`;
     market = await createMarket(db);
     buyer = await createBuyer(db, { creditLimit: '500.00' });
-    // every kind of movement: sales, a deposit, an approved, a rejected and a pending return, a hold still pending
+    // every kind of movement: sales, a deposit, adjustments both ways, an approved, a rejected and a pending return, a hold still pending
     const sold = [];
     for (const price of ['10.00', '7.77', '0.01', '123.45']) sold.push(await sellLead(db, market, buyer, price));
     await db.query(`SELECT leadex_record_deposit($1, $2, '300.00', 'wire 1')`, [randomUUID(), buyer]);
+    await db.query(`SELECT leadex_record_adjustment($1, $2, '15.00', 'goodwill')`, [randomUUID(), buyer]);
+    await db.query(`SELECT leadex_record_adjustment($1, $2, '-4.44', 'correction')`, [randomUUID(), buyer]);
     await db.query(`SELECT leadex_approve_return($1, NULL, NULL)`, [(await requestReturn(db, sold[0].leadId, buyer)).id]);
     await db.query(`SELECT leadex_reject_return($1, NULL, NULL)`, [(await requestReturn(db, sold[1].leadId, buyer)).id]);
     await requestReturn(db, sold[2].leadId, buyer);
@@ -40,7 +42,7 @@ describe('reconciliation', () => {
   });
   afterAll(() => drop());
 
-  it('passes a clean ledger with sales, deposits, returns and a pending hold', async () => {
+  it('passes a clean ledger with sales, deposits, adjustments, returns and a pending hold', async () => {
     const report = await reconcileLedger(db);
     expect(failed(report)).toEqual([]);
     expect(report.ok).toBe(true);

@@ -6,6 +6,7 @@ import { Roles } from '../auth/roles.decorator';
 import { BuyerModel } from './buyer.output';
 import { BuyersService } from './buyers.service';
 import { CreateBuyerInput } from './create-buyer.input';
+import { UpdateBuyerInput } from './update-buyer.input';
 
 @Resolver(() => BuyerModel)
 export class BuyersResolver {
@@ -15,6 +16,15 @@ export class BuyersResolver {
   @Mutation(() => BuyerModel, { description: 'ADMIN. A new buyer with a zero balance.' })
   createBuyer(@Args('input') input: CreateBuyerInput): Promise<BuyerModel> {
     return this.service.create(input);
+  }
+
+  @Roles(Role.ADMIN)
+  @Mutation(() => BuyerModel, {
+    description:
+      "ADMIN. Changes a buyer's settings (fields left out stay as they are, null clears); a credit limit the current balance already breaks is refused. Returns the buyer.",
+  })
+  updateBuyer(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateBuyerInput): Promise<BuyerModel> {
+    return this.service.update(id, input);
   }
 
   @Roles(Role.ADMIN, Role.FINANCE)

@@ -41,3 +41,37 @@ export const MoneyScalar = new GraphQLScalarType({
     return parseWireMoney(ast.value, ast);
   },
 });
+
+/** What a SignedMoney argument becomes once parsed: the canonical two-place string, e.g. "-12.50". */
+export type SignedMoneyString = string;
+
+function parseWireSignedMoney(value: unknown, node?: ValueNode): SignedMoneyString {
+  if (typeof value !== 'string' || !value.startsWith('-')) return parseWireMoney(value, node);
+  try {
+    const magnitude = formatMoney(parseMoney(value.slice(1)));
+    return magnitude === '0.00' ? magnitude : `-${magnitude}`;
+  } catch (e) {
+    if (e instanceof MoneyFormatError) {
+      // the reason, named against the value as sent (the sign included)
+      const reason = e.message.slice(`invalid money value ${JSON.stringify(value.slice(1))}: `.length);
+      throw new GraphQLError(`invalid money value ${JSON.stringify(value)}: ${reason}`, { nodes: node });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Money that may be negative ("-12.50"), for the rare argument whose sign carries meaning (an
+ * adjustment: credit or debit). Same spelling rules as Money otherwise; a separate scalar so that
+ * every Money input keeps refusing negatives at the edge.
+ */
+export const SignedMoneyScalar = new GraphQLScalarType({
+  name: 'SignedMoney',
+  description: 'An exact, signed amount of money: a decimal string with two places, e.g. "12.50" or "-12.50". Never a JSON number.',
+  serialize: (value: unknown) => MoneyScalar.serialize(value),
+  parseValue: (value) => parseWireSignedMoney(value),
+  parseLiteral(ast: ValueNode): SignedMoneyString {
+    if (ast.kind !== Kind.STRING) return MoneyScalar.parseLiteral(ast);
+    return parseWireSignedMoney(ast.value, ast);
+  },
+});

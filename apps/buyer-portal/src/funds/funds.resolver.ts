@@ -2,7 +2,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Role } from '@leadex/contracts';
 import { Roles } from '../auth/roles.decorator';
 import { BuyerModel } from '../buyers/buyer.output';
-import { MoneyScalar, MoneyString } from '../common/money.scalar';
+import { MoneyScalar, MoneyString, SignedMoneyScalar, SignedMoneyString } from '../common/money.scalar';
 import { FundsService } from './funds.service';
 import { SupplierStatementModel } from './supplier-statement.output';
 
@@ -22,6 +22,20 @@ export class FundsResolver {
     reference: string | null,
   ): Promise<BuyerModel> {
     return this.service.recordDeposit(buyerId, amount, reference);
+  }
+
+  @Roles(Role.ADMIN, Role.FINANCE)
+  @Mutation(() => BuyerModel, {
+    description:
+      "ADMIN, FINANCE. Corrects a buyer's balance: an ADJUSTMENT ledger transaction against the exchange's revenue (a credit is paid by the exchange) and the balance, together; a debit past the credit limit is refused. Returns the buyer.",
+  })
+  recordAdjustment(
+    @Args('buyerId', { type: () => ID }) buyerId: string,
+    @Args('amount', { type: () => SignedMoneyScalar, description: 'Positive credits the buyer (goodwill), negative debits it (a correction); not zero.' })
+    amount: SignedMoneyString,
+    @Args('reason', { type: () => String, description: 'Why, kept as the ledger memo (1–500 characters).' }) reason: string,
+  ): Promise<BuyerModel> {
+    return this.service.recordAdjustment(buyerId, amount, reason);
   }
 
   @Roles(Role.ADMIN, Role.FINANCE)

@@ -12,11 +12,12 @@ import { moneyDomainError } from '../returns/money-db-errors.util';
 import { SupplierStatementModel } from './supplier-statement.output';
 
 const REFERENCE_MAX = 200;
+const REASON_MAX = 500;
 
 /**
- * Money that is not a sale: deposits (ADMIN, FINANCE) and supplier payout statements. A deposit is one
- * PL/pgSQL call (leadex_record_deposit): its DEPOSIT ledger transaction and the buyer's balance commit
- * together, so the maintained balance never drifts from the ledger.
+ * Money that is not a sale: deposits and adjustments (ADMIN, FINANCE) and supplier payout statements. Each
+ * write is one PL/pgSQL call (leadex_record_deposit, leadex_record_adjustment): its ledger transaction and the
+ * buyer's balance commit together, so the maintained balance never drifts from the ledger.
  */
 @Injectable()
 export class FundsService {
@@ -33,6 +34,23 @@ export class FundsService {
     if (errors.length) throw DomainException.validation(errors);
     try {
       await this.dataSource.query(`SELECT leadex_record_deposit($1, $2, $3, $4)`, [randomUUID(), buyerId, value.toFixed(2), reference?.trim() ?? null]);
+    } catch (e) {
+      moneyDomainError(e, { field: 'buyerId', id: buyerId });
+    }
+    return toBuyerModel((await this.dataSource.getRepository(BuyerEntity).findOneBy({ id: buyerId }))!);
+  }
+
+  /** A signed correction of a buyer's balance against the exchange's revenue; a debit may not break the credit limit. */
+  async recordAdjustment(buyerId: string, amount: string, reason: string): Promise<BuyerModel> {
+    const errors: FieldError[] = [];
+    if (!isUuid(buyerId)) errors.push({ field: 'buyerId', message: 'must be a buyer id' });
+    const value = new Decimal(amount); // the SignedMoney scalar has checked the spelling and the cents
+    if (value.isZero()) errors.push({ field: 'amount', message: 'must not be 0.00: positive credits the buyer, negative debits it' });
+    const memo = reason.trim();
+    if (memo.length === 0 || memo.length > REASON_MAX) errors.push({ field: 'reason', message: `must be 1 to ${REASON_MAX} characters` });
+    if (errors.length) throw DomainException.validation(errors);
+    try {
+      await this.dataSource.query(`SELECT leadex_record_adjustment($1, $2, $3, $4)`, [randomUUID(), buyerId, value.toFixed(2), memo]);
     } catch (e) {
       moneyDomainError(e, { field: 'buyerId', id: buyerId });
     }

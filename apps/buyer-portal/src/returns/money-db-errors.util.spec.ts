@@ -32,6 +32,18 @@ describe('money function refusals become domain errors', () => {
     expect((thrown({ code: 'LXM01' }) as DomainException).errors).toEqual([{ field: 'amount', message: 'must be more than 0.00' }]);
   });
 
+  it('names the field of a refused adjustment: amount past the credit limit (or its CHECK), reason when the reason is bad', () => {
+    const over = 'a debit of 15.01 would take the balance of 5.00 below the credit limit of 10.00 (at most 15.00 can be debited)';
+    expect((thrown({ driverError: { code: 'LXM04', message: over } }, 'buyerId') as DomainException).errors).toEqual([{ field: 'amount', message: over }]);
+    expect((thrown({ code: '23514', constraint: 'buyers_within_credit_limit' }, 'buyerId') as DomainException).errors).toEqual([
+      { field: 'amount', message: 'would take the balance below the credit limit' },
+    ]);
+    expect((thrown({ code: 'LXM03', message: 'an adjustment needs a reason of 1 to 500 characters' }, 'buyerId') as DomainException).errors?.[0].field).toBe('reason');
+    expect((thrown({ code: 'LXM03', message: 'an adjustment must not be zero' }, 'buyerId') as DomainException).errors?.[0].field).toBe('amount');
+    const otherCheck = { code: '23514', constraint: 'some_other_check' };
+    expect(thrown(otherCheck)).toBe(otherCheck);
+  });
+
   it('rethrows anything else untouched', () => {
     const other = new Error('connection reset');
     expect(thrown(other)).toBe(other);

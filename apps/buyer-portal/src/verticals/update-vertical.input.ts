@@ -1,6 +1,7 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { MoneyScalar, MoneyString } from '../common/money.scalar';
+import { ReturnReason } from '../returns/lead-return.output';
 import { DistributionMode } from './distribution-mode.enum';
 
 export const MAX_SALES_MAX = 20;
@@ -42,6 +43,12 @@ export class UpdateVerticalInput {
   @Min(0)
   @Max(WINDOW_DAYS_MAX)
   returnWindowDays?: number | null;
+
+  @Field(() => [ReturnReason], { nullable: true, description: 'Return reasons approved as soon as a buyer asks, e.g. [DUPLICATE]; [] = every return waits for an operator.' })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(ReturnReason, { each: true })
+  returnAutoApproveReasons?: ReturnReason[] | null;
 
   @Field(() => Boolean, { nullable: true, description: 'An inactive vertical takes no leads and no new campaigns.' })
   @IsOptional()

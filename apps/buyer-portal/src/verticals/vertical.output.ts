@@ -3,6 +3,7 @@ import Decimal from 'decimal.js';
 import { VerticalEntity } from '@leadex/persistence';
 import { JSONScalar } from '../common/json.scalar';
 import { MoneyScalar } from '../common/money.scalar';
+import { ReturnReason } from '../returns/lead-return.output';
 import { DistributionMode } from './distribution-mode.enum';
 
 /** One field of a vertical's lead, read from its JSON Schema. */
@@ -27,6 +28,8 @@ export class VerticalModel {
   @Field(() => Int, { description: 'How many buyers may buy one lead (1 = exclusive).' }) maxSales: number;
   @Field(() => Int) duplicateWindowDays: number;
   @Field(() => Int) returnWindowDays: number;
+  @Field(() => [ReturnReason], { description: 'Return reasons approved as soon as a buyer asks; empty = an operator decides every return.' })
+  returnAutoApproveReasons: ReturnReason[];
   @Field(() => MoneyScalar, { description: 'Lowest price a lead of this vertical sells for.' }) floorPrice: Decimal;
   @Field() active: boolean;
   @Field(() => DistributionMode, { description: 'How leads are routed among eligible campaigns.' }) distributionMode: DistributionMode;
@@ -54,6 +57,7 @@ export function toVerticalModel(v: VerticalEntity): VerticalModel {
     maxSales: v.maxSales,
     duplicateWindowDays: v.duplicateWindowDays,
     returnWindowDays: v.returnWindowDays,
+    returnAutoApproveReasons: (v.returnAutoApproveReasons ?? []) as ReturnReason[],
     floorPrice: v.floorPrice,
     active: v.active,
     distributionMode: (v.distributionMode ?? DistributionMode.AUCTION) as DistributionMode,

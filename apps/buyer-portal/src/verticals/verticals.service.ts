@@ -30,6 +30,7 @@ export class VerticalsService {
       if (input.floorPrice != null) row.floorPrice = parseMoney(input.floorPrice);
       if (input.duplicateWindowDays != null) row.duplicateWindowDays = input.duplicateWindowDays;
       if (input.returnWindowDays != null) row.returnWindowDays = input.returnWindowDays;
+      if (input.returnAutoApproveReasons != null) row.returnAutoApproveReasons = [...new Set(input.returnAutoApproveReasons)];
       if (input.active != null) row.active = input.active;
       return toVerticalModel(await m.save(row));
     });

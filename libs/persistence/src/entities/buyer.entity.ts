@@ -13,6 +13,8 @@ export class BuyerEntity {
   @Column({ ...moneyColumn, name: 'low_balance_threshold', nullable: true }) lowBalanceThreshold: Decimal | null;
   /** Most returns, in percent of purchases, this buyer may have in the rate window; null = the configured default. */
   @Column({ ...rateColumn, name: 'max_return_percent', nullable: true }) maxReturnPercent: Decimal | null;
+  /** Where notifications are also emailed (needs SMTP_URL); null = the portal only. */
+  @Column('text', { name: 'notify_email', nullable: true }) notifyEmail: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -19,6 +19,8 @@ export class VerticalEntity {
   @Column({ ...moneyColumn, name: 'floor_price' }) floorPrice: Decimal;
   @Column('boolean') active: boolean;
   @Column('text', { name: 'distribution_mode', default: 'AUCTION' }) distributionMode: StoredDistributionMode;
+  /** Return reasons approved as soon as a buyer asks (the verticals_return_auto_approve_reasons_known CHECK lists them). */
+  @Column('text', { array: true, name: 'return_auto_approve_reasons', default: () => "'{}'" }) returnAutoApproveReasons: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
