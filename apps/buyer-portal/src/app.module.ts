@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { PersistenceModule, RedisModule } from '@leadex/persistence';
 import { LeadexConfig, LeadexConfigModule, leadexLoggerModule } from '@leadex/config';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BuyersModule } from './buyers/buyers.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
@@ -69,6 +70,7 @@ import { VerticalsModule } from './verticals/verticals.module';
     FundsModule,
     ReturnsModule,
     HealthModule,
+    AdminModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: PortalExceptionFilter }],
 })

@@ -2,14 +2,12 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { INestApplication } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { LeadexConfig } from '@leadex/config';
-import { QUEUE_NAMES, Role } from '@leadex/contracts';
-import { queueConnection } from '@leadex/persistence';
+import { Role } from '@leadex/contracts';
 import { AuthUser } from '../auth/auth.types';
 import { AuthService } from '../auth/auth.service';
+import { DashboardQueues } from './dashboard-queues.service';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 /** A signed-in Basic user is trusted this long without a new password check (the UI polls its API). */
@@ -20,14 +18,11 @@ const BASIC_CACHE_MS = 60_000;
  * bearer token, or HTTP Basic with an ADMIN's email and password so a browser can open it.
  */
 export function mountQueueDashboard(app: INestApplication): void {
-  const config = app.get(LeadexConfig);
   const auth = app.get(AuthService);
-  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: queueConnection(config.REDIS_URL, 'producer'), prefix: config.QUEUE_PREFIX }));
+  const { queues } = app.get(DashboardQueues);
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter, options: { uiConfig: { boardTitle: 'Leadex queues' } } });
-  // A Queue's connection logs its own errors; the dashboard just shows them while Redis is down.
-  for (const q of queues) q.on('error', () => undefined);
 
   const basicCache = new Map<string, number>();
   const admit = async (req: Request): Promise<AuthUser | null> => {
@@ -63,6 +58,4 @@ export function mountQueueDashboard(app: INestApplication): void {
     );
   };
   app.use(QUEUE_DASHBOARD_PATH, guard, adapter.getRouter());
-  const server = app.getHttpServer();
-  server.on('close', () => void Promise.all(queues.map((q) => q.close().catch(() => undefined))));
 }
