@@ -87,6 +87,8 @@ interface CampaignSeed {
   caps?: StoredCap[];
   schedule?: Schedule | null;
   priority?: number;
+  /** Sold leads reach the buyer's CRM by webhook (the demo's own receiver). */
+  deliversToCrm?: boolean;
   notes: string;
 }
 
@@ -166,17 +168,21 @@ function buyerSeeds(live: DemoLiveBuyer[]): BuyerSeed[] {
           filters: [{ field: 'age', op: 'BETWEEN', value: [18, 30] }],
           caps: [{ period: 'DAY', maxLeads: 400 }],
           schedule: { timezone: 'America/Los_Angeles', windows: [{ days: [...ALL_DAYS], start: '00:00', end: '24:00' }] },
-          notes: 'age 18–30; 400/day',
+          notes: 'age 18–30; 400/day; delivered to its CRM by webhook',
           priority: 1,
+          deliversToCrm: true,
         },
-        { name: 'Fulcrum catch-all', bid: '4.00', caps: [{ period: 'HOUR', maxSpend: '2000.00' }], notes: 'every lead; $2,000 an hour' },
+        {
+          name: 'Fulcrum catch-all', bid: '4.00', caps: [{ period: 'HOUR', maxSpend: '2000.00' }],
+          notes: 'every lead; $2,000 an hour; delivered to its CRM by webhook', deliversToCrm: true,
+        },
       ],
     },
   ];
 }
 
 /** Seeds the demo market in one transaction; the database must be freshly migrated. */
-export async function seedDemoMarket(databaseUrl: string, live: DemoLiveBuyer[]): Promise<DemoMarket> {
+export async function seedDemoMarket(databaseUrl: string, live: DemoLiveBuyer[], crmUrl: string): Promise<DemoMarket> {
   const seeds = buyerSeeds(live);
   // argon2 hashes are slow on purpose: compute them before the transaction
   const adminHash = await hashPassword(ADMIN_PASSWORD);
@@ -210,13 +216,14 @@ export async function seedDemoMarket(databaseUrl: string, live: DemoLiveBuyer[])
         const problems = [...validateFilterRules(c.filters ?? []), ...validateCaps(c.caps ?? []), ...(c.schedule ? validateSchedule(c.schedule) : [])];
         if (problems.length) throw new Error(`demo campaign "${c.name}" is invalid: ${problems.join('; ')}`);
         const { rows: inserted } = await db.query(
-          `INSERT INTO campaigns (buyer_id, name, vertical_key, bid, filters, caps, schedule, status, priority, ping_url, post_url, timeout_ms, template)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'ACTIVE', $8, $9, $10, $11, $12) RETURNING id`,
+          `INSERT INTO campaigns (buyer_id, name, vertical_key, bid, filters, caps, schedule, status, priority, ping_url, post_url, timeout_ms, template, delivery)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'ACTIVE', $8, $9, $10, $11, $12, $13) RETURNING id`,
           [
             buyerId, c.name, DEMO_VERTICAL, c.bid, JSON.stringify(c.filters ?? []), JSON.stringify(c.caps ?? []),
             c.schedule ? JSON.stringify(c.schedule) : null, c.priority ?? 0,
             c.live?.server.pingUrl ?? null, c.live?.server.postUrl ?? null, c.live?.timeoutMs ?? null,
             c.live?.template ? JSON.stringify(c.live.template) : null,
+            JSON.stringify(c.deliversToCrm ? { method: 'WEBHOOK', url: crmUrl, headers: { Authorization: 'Bearer demo-crm-key' } } : { method: 'NONE' }),
           ],
         );
         campaigns.push({

@@ -298,6 +298,15 @@ export class LeadStream {
       );
       const t = rows[0];
       lines.push(`   since start: ${t.sales} sales, buyers paid ${money(t.price)}, suppliers earn ${money(t.payout)}, exchange margin ${money(t.margin)}`);
+      const deliveries = await this.db.query(
+        `SELECT count(*) FILTER (WHERE status = 'DELIVERED')::int AS delivered, count(*) FILTER (WHERE status IN ('PENDING', 'QUEUED'))::int AS waiting,
+                count(*) FILTER (WHERE status = 'FAILED')::int AS failed
+           FROM deliveries WHERE kind = 'LEAD'`,
+      );
+      const d = deliveries.rows[0];
+      if (d.delivered + d.waiting + d.failed > 0) {
+        lines.push(`   deliveries to Fulcrum Media's CRM: ${d.delivered} delivered, ${d.waiting} on the way or waiting to retry, ${d.failed} failed`);
+      }
       const buyers = await this.db.query(
         `SELECT campaign_id, count(*)::int AS n, (count(*) FILTER (WHERE outcome = 'bid'))::int AS bids,
                 (count(*) FILTER (WHERE outcome = 'timeout'))::int AS late, round(avg(latency_ms))::int AS avg_ms

@@ -7,7 +7,9 @@
  *    rate, one XML buyer, one that is sometimes later than its timeout).
  * 3. Seeds through SQL an admin, a finance user, two suppliers, six buyers with a portal user each,
  *    live campaigns pointing at the mock buyers and fixed-price campaigns with filters, caps and schedules.
- * 4. Starts the built exchange and buyer portal (as `npm start` does) with ALLOW_PRIVATE_BUYER_URLS=true.
+ * 4. Starts the built exchange, buyer portal and delivery worker (as `npm start` does) with
+ *    ALLOW_PRIVATE_BUYER_URLS=true, and a demo CRM that Fulcrum Media's leads are delivered to by
+ *    webhook; the CRM is down for its first three requests, so the retries show.
  * 5. Streams simulated leads — direct posts and ping → post, some mismatching, a few duplicates — one
  *    line per lead and a summary every 10 s, until Ctrl-C or DEMO_DURATION_S; then stops everything.
  *
@@ -23,6 +25,7 @@ import { join } from 'path';
 import { DemoLiveBuyer, startDemoBuyers, stopDemoBuyers } from './demo-buyers';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, BUYER_PASSWORD, DemoMarket, isDemoDatabase, recreateDemoDatabase, seedDemoMarket } from './demo-market';
 import { LeadStream } from './demo-traffic';
+import { startWebhookReceiver, WebhookReceiver } from '../../libs/testing/src/webhook-receiver';
 
 const env = process.env;
 const DATABASE_URL = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/leadex_demo';
@@ -68,6 +71,10 @@ function startApp(name: string, script: string, port: number): App {
       ALLOW_PRIVATE_BUYER_URLS: 'true', // the mock buyers listen on 127.0.0.1
       LOG_LEVEL: env.DEMO_LOG_LEVEL || 'warn',
       EXCHANGE_PROCESSES: '1',
+      // the demo's queue apart from a Leadex that may run on the same Redis
+      QUEUE_PREFIX: 'leadex-demo',
+      // retries a newcomer can watch: seconds, not the production day
+      DELIVERY_BACKOFF_BASE_MS: '2000',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // its own process group: Ctrl-C reaches only the demo, which stops the leads first, then the apps
@@ -77,6 +84,19 @@ function startApp(name: string, script: string, port: number): App {
   child.stderr!.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { name, url: `http://${HOST}:${port}`, child, logFile, exited };
+}
+
+/** The delivery worker has no HTTP server: it is up when it says so in its log. */
+async function waitWorkerStarted(app: App, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exit: number | null | undefined;
+  void app.exited.then((code) => (exit = code));
+  while (Date.now() < deadline) {
+    if (exit !== undefined) throw new Error(`${app.name} exited with code ${exit}; its log (${app.logFile}) ends with:\n${tail(app.logFile)}`);
+    if (tail(app.logFile, 50).includes('Leadex delivery worker started')) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${app.name} did not start within ${timeoutMs / 1000} s; see ${app.logFile}`);
 }
 
 async function waitHealthy(app: App, timeoutMs = 60_000): Promise<void> {
@@ -126,7 +146,7 @@ async function loginToken(portalUrl: string, email: string, password: string): P
   }
 }
 
-function banner(market: DemoMarket, live: DemoLiveBuyer[], exchangeUrl: string, portalUrl: string, buyerToken: string | null): void {
+function banner(market: DemoMarket, live: DemoLiveBuyer[], exchangeUrl: string, portalUrl: string, buyerToken: string | null, crm: WebhookReceiver): void {
   const dbName = new URL(DATABASE_URL).pathname.slice(1);
   const buyer = market.buyers.find((b) => b.letter === 'B') ?? market.buyers[0];
   const supplier = market.suppliers[0];
@@ -138,7 +158,9 @@ function banner(market: DemoMarket, live: DemoLiveBuyer[], exchangeUrl: string, 
   say(` Exchange (supplier REST API)  ${exchangeUrl}        OpenAPI UI: ${exchangeUrl}/docs`);
   say(` Buyer portal (GraphQL)        ${portalUrl}/graphql`);
   say(` Database                      ${dbName} (dropped and recreated by every demo run; kept afterwards)`);
-  say(` App logs                      ${join(LOG_DIR, 'exchange.log')}, ${join(LOG_DIR, 'buyer-portal.log')}`);
+  say(` Delivery queues (ADMIN)       ${portalUrl}/admin/queues   (HTTP Basic: the admin below)`);
+  say(` Fulcrum Media's CRM (demo)    ${crm.url}   (webhook deliveries land here; down for its first 3 requests)`);
+  say(` App logs                      ${join(LOG_DIR, 'exchange.log')}, ${join(LOG_DIR, 'buyer-portal.log')}, ${join(LOG_DIR, 'worker.log')}`);
   say();
   say(` Admin (portal)     ${ADMIN_EMAIL} / ${ADMIN_PASSWORD}      finance: finance@leadex.demo / ${BUYER_PASSWORD}`);
   say(` Buyer (portal)     ${buyer.email} / ${BUYER_PASSWORD}   (${buyer.name}; every buyer: <name>@buyers.leadex.demo, same password:`);
@@ -185,6 +207,7 @@ async function main(): Promise<void> {
   const apps: App[] = [];
   let buyers: DemoLiveBuyer[] = [];
   let stream: LeadStream | null = null;
+  let crm: WebhookReceiver | null = null;
   let stopping: Promise<void> | null = null;
   const stop = (reason: string, code: number) =>
     (stopping ??= (async () => {
@@ -193,6 +216,8 @@ async function main(): Promise<void> {
       if (stream) await stream.stop();
       await Promise.all(apps.map(stopApp));
       await stopDemoBuyers(buyers);
+      if (crm) say(`Fulcrum Media's CRM received ${crm.received.length} requests, ${crm.uniqueKeys().size} distinct leads (Idempotency-Key).`);
+      await crm?.close();
       say(`Stopped. The database ${new URL(DATABASE_URL).pathname.slice(1)} is kept for a look (psql ${DATABASE_URL}); the next demo run recreates it.`);
       process.exit(code);
     })());
@@ -209,12 +234,15 @@ async function main(): Promise<void> {
     say(`Applied ${applied.length} migrations.`);
     buyers = await startDemoBuyers();
     say(`Started ${buyers.length} mock buyers on ${buyers.map((b) => b.server.url).join(', ')}.`);
-    const market = await seedDemoMarket(DATABASE_URL, buyers);
+    crm = await startWebhookReceiver({ failFirst: 3 });
+    const market = await seedDemoMarket(DATABASE_URL, buyers, crm.url);
     say(`Seeded ${market.suppliers.length} suppliers, ${market.buyers.length} buyers with portal users, ${market.campaigns.length} campaigns.`);
 
-    say(`Starting the exchange (port ${EXCHANGE_PORT}) and the buyer portal (port ${PORTAL_PORT})...`);
+    say(`Starting the exchange (port ${EXCHANGE_PORT}), the buyer portal (port ${PORTAL_PORT}) and the delivery worker...`);
     apps.push(startApp('exchange', 'apps/exchange/src/main.js', EXCHANGE_PORT), startApp('buyer-portal', 'apps/buyer-portal/src/main.js', PORTAL_PORT));
-    await Promise.all(apps.map((a) => waitHealthy(a)));
+    const worker = startApp('worker', 'apps/exchange/src/worker.js', 0);
+    await Promise.all([...apps.map((a) => waitHealthy(a)), waitWorkerStarted(worker)]);
+    apps.push(worker);
     for (const app of apps) {
       void app.exited.then((code) => {
         if (!stopping) {
@@ -225,7 +253,7 @@ async function main(): Promise<void> {
     }
     const [exchange, portal] = apps;
     const beacon = market.buyers.find((b) => b.letter === 'B') ?? market.buyers[0];
-    banner(market, buyers, exchange.url, portal.url, await loginToken(portal.url, beacon.email, BUYER_PASSWORD));
+    banner(market, buyers, exchange.url, portal.url, await loginToken(portal.url, beacon.email, BUYER_PASSWORD), crm);
 
     const liveLetters = new Map<string, string>();
     for (const c of market.campaigns) {
