@@ -88,6 +88,9 @@ describe('cap periods tile time with no gap or overlap, in every zone', () => {
         // 15 minutes happens: Chatham springs from 02:45 to 03:45, so its local 03 lasts a quarter hour
         const minutes = (e - s) / MINUTE_MS;
         expect(minutes % 15 === 0 && minutes >= 15 && minutes <= 120).toBe(true);
+        // tiles: the last instant of the period is in it, and the next period starts where it ends
+        expect(capPeriodStart('HOUR', new Date(e - 1), tz).getTime()).toBe(s);
+        expect(capPeriodStart('HOUR', new Date(e), tz).getTime()).toBe(e);
       }),
       { numRuns: 1500 },
     );

@@ -34,20 +34,51 @@ function hourStart(epochMs: number, timezone: string): number {
 }
 
 /** The first minute (binary search over the last two hours) at which the local date and hour were as now. */
+/**
+ * The first instant of the unbroken stretch of local time, in the same local hour, that `epochMs` is
+ * in. Only used at DST edges, where a local hour can begin at a jump (Chatham springs 02:45 → 03:45,
+ * and falls back 03:45 → 02:45, so its local 02 comes back at 02:45 for a quarter hour): it walks back
+ * a minute at a time (zone changes fall on whole minutes), since the same hour may also lie just
+ * before a gap, which a bisection would wrongly join.
+ */
 function firstInstantOfLocalHour(epochMs: number, timezone: string): number {
+  const here = localParts(new Date(epochMs), timezone);
   const same = (ms: number) => {
     const a = localParts(new Date(ms), timezone);
-    const b = localParts(new Date(epochMs), timezone);
-    return a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour;
+    return a.year === here.year && a.month === here.month && a.day === here.day && a.hour === here.hour;
   };
-  let hi = Math.floor(epochMs / MINUTE_MS); // in the hour
-  let lo = hi - 120; // before it
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (same(mid * MINUTE_MS)) hi = mid;
-    else lo = mid;
+  let first = Math.floor(epochMs / MINUTE_MS);
+  for (let i = 0; i < 120 && same((first - 1) * MINUTE_MS); i++) first--;
+  return first * MINUTE_MS;
+}
+
+/**
+ * When the local hour that began at `start` ends: normally an hour later, on while DST makes it
+ * longer — or earlier, at a fall-back inside it (Chatham's local 03 ends at 03:45, when the clock
+ * goes back to 02:45), so that intervals tile time and a cached one never claims another's instants.
+ */
+function hourAfter(start: number, timezone: string): number {
+  let end = start + HOUR_MS;
+  for (let i = 0; i < 8; i++) {
+    const next = hourStart(end, timezone);
+    if (next > start) {
+      end = next;
+      break;
+    }
+    end += 15 * MINUTE_MS;
   }
-  return hi * MINUTE_MS;
+  const hourOf = (ms: number) => {
+    const p = localParts(new Date(ms), timezone);
+    return `${p.year}-${p.month}-${p.day}-${p.hour}`;
+  };
+  const hour = hourOf(start);
+  for (let t = start + 15 * MINUTE_MS; t < end; t += 15 * MINUTE_MS) {
+    if (hourOf(t) === hour) continue;
+    let last = t - 15 * MINUTE_MS; // still in the hour; the change is within the next quarter
+    while (hourOf(last + MINUTE_MS) === hour) last += MINUTE_MS;
+    return last + MINUTE_MS;
+  }
+  return end;
 }
 
 function computeInterval(period: TimedPeriod, epochMs: number, timezone: string): Interval {
@@ -59,15 +90,12 @@ function computeInterval(period: TimedPeriod, epochMs: number, timezone: string)
       // Its HH:00 may not exist (spring-forward in a zone with a :45 or :30 offset, e.g. Chatham's
       // 02:45 → 03:45): then this local hour began at the jump itself.
       if (start > epochMs) start = firstInstantOfLocalHour(epochMs, timezone);
-      // The next period normally starts an hour later; step on while DST makes this hour longer.
-      let end = start + HOUR_MS;
-      for (let i = 0; i < 8; i++) {
-        const next = hourStart(end, timezone);
-        if (next > start) {
-          end = next;
-          break;
-        }
-        end += 15 * MINUTE_MS;
+      let end = hourAfter(start, timezone);
+      // Its HH:00 may also lie before a fall-back that ends inside this hour (Chatham 03:45 → 02:45):
+      // the clock came back into the hour at the jump, and that stretch is a period of its own.
+      if (end <= epochMs) {
+        start = firstInstantOfLocalHour(epochMs, timezone);
+        end = hourAfter(start, timezone);
       }
       return { start, end };
     }
