@@ -172,7 +172,7 @@ describe('webhook delivery of sold leads', () => {
     expect(read.markNotificationsRead).toBe(1);
   });
 
-  it("posts the supplier's postback when its lead is sold", async () => {
+  it("posts the supplier's postbacks when its lead is sold, and when it is returned", async () => {
     const postbacks = await receiver();
     const admin = await insertPortalAdmin(db);
     const adminToken = await portal.client.login(admin.email, admin.password);
@@ -191,6 +191,17 @@ describe('webhook delivery of sold leads', () => {
     // A campaign delivering by NONE has no lead delivery; only the postback was written.
     expect(await delivery(res.body.lead_id)).toBeUndefined();
     await eventually(async () => (await delivery(res.body.lead_id, 'POSTBACK'))?.status === 'DELIVERED', 10_000, 'the postback to be recorded');
+
+    // The buyer returns the lead and the operator approves: the supplier is told that too.
+    const buyerUser = await insertPortalUser(db, { role: 'BUYER', buyerId });
+    const buyerToken = await portal.client.login(buyerUser.email, buyerUser.password);
+    const asked = await portal.client.gqlOk(
+      `mutation($id: ID!) { requestReturn(leadId: $id, reason: INVALID_PHONE) { id status } }`, { id: res.body.lead_id }, buyerToken,
+    );
+    await portal.client.gqlOk(`mutation($id: ID!) { decideReturn(id: $id, approve: true) { status } }`, { id: asked.requestReturn.id }, adminToken);
+    await postbacks.waitFor(2);
+    expect(postbacks.received[1].json).toMatchObject({ event: 'returned', lead_id: res.body.lead_id, external_id: 'ext-77', payout: '14.00' });
+    expect(postbacks.received[1].headers['x-leadex-event']).toBe('lead.returned');
   });
 
   it('refuses a bad delivery config by name when a campaign is saved', async () => {
