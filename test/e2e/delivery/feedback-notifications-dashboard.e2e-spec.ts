@@ -66,6 +66,13 @@ describe('dispositions, notifications and the queue dashboard', () => {
       { kind: 'CAP_REACHED', message: expect.stringContaining('reached its day cap'), data: expect.objectContaining({ campaignId, period: 'DAY', leads: 2 }), readAt: null },
     ]);
 
+    // An operator reading the buyer's notice does not mark it read for the buyer; the buyer does.
+    const ids = (await portal.client.gqlOk(`{ notifications(unreadOnly: true) { id } }`, {}, token)).notifications.map((n: { id: string }) => n.id);
+    const mark = `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) }`;
+    expect((await portal.client.gqlOk(mark, { ids }, adminToken)).markNotificationsRead).toBe(0);
+    expect((await portal.client.gqlOk(mark, { ids }, token)).markNotificationsRead).toBe(1);
+    expect((await portal.client.gqlOk(`{ notifications(unreadOnly: true) { id } }`, {}, token)).notifications).toEqual([]);
+
     const set = `mutation($b: ID!, $e: String) { setNotificationEmail(buyerId: $b, email: $e) }`;
     expect((await portal.client.gqlOk(set, { b: buyerId, e: ' Ops@Example.com ' }, token)).setNotificationEmail).toBe('ops@example.com');
     expect((await db.query(`SELECT notify_email FROM buyers WHERE id = $1`, [buyerId])).rows[0].notify_email).toBe('ops@example.com');

@@ -31,7 +31,7 @@ export class NotificationsResolver {
     return this.service.setEmail(user, buyerId, email ?? null);
   }
 
-  @Mutation(() => Int, { description: 'Marks notifications read; returns how many changed.' })
+  @Mutation(() => Int, { description: "Marks notifications read; returns how many changed. BUYER: its own; ADMIN, FINANCE: the operators' (a buyer's stay unread for the buyer)." })
   markNotificationsRead(@CurrentUser() user: AuthUser, @Args('ids', { type: () => [ID] }) ids: string[]): Promise<number> {
     return this.service.markRead(user, ids);
   }

@@ -41,14 +41,19 @@ export class NotificationsService {
     return address;
   }
 
-  /** Marks the caller's notifications read; returns how many changed. Unknown or others' ids are ignored. */
+  /**
+   * Marks the caller's notifications read; returns how many changed. Unknown or others' ids are
+   * ignored: a BUYER marks its own, operators the operators' (no buyer) — an operator reading a
+   * buyer's notices must not hide them from the buyer.
+   */
   async markRead(user: AuthUser, ids: string[]): Promise<number> {
     const bad = ids.filter((id) => !/^\d{1,18}$/.test(id));
     if (bad.length) throw DomainException.validation(bad.map((id) => ({ field: 'ids', message: `${JSON.stringify(id)} is not a notification id` })));
     const buyer = this.scope(user);
     if (buyer !== null && !isUuid(buyer)) return 0;
     const [, changed] = await this.dataSource.query(
-      `UPDATE notifications SET read_at = now() WHERE id = ANY($1::bigint[]) AND read_at IS NULL AND ($2::uuid IS NULL OR buyer_id = $2)`,
+      `UPDATE notifications SET read_at = now()
+        WHERE id = ANY($1::bigint[]) AND read_at IS NULL AND buyer_id IS NOT DISTINCT FROM $2::uuid`,
       [ids, buyer],
     );
     return changed;
