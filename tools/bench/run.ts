@@ -15,7 +15,7 @@
  * BENCH_PG_SETTINGS ("name=value;...": settings of the bench database, e.g. auto_explain),
  * BENCH_ANALYZE=0 (skip the ANALYZE before each step that stands in for autovacuum),
  * BENCH_EXCHANGES (1: exchange processes, each on its own port, the connections split between them),
- * BENCH_SKIP_MICRO=1, BENCH_OUTPUT (file name under bench-results/, default "latest"),
+ * BENCH_DISABLE_TRIGGERS ("table.trigger,...", a diagnostic), BENCH_SKIP_MICRO=1, BENCH_OUTPUT (file name under bench-results/, default "latest"),
  * BENCH_QUIET_TIMEOUT_S (300: how long to wait for other work on the machine to stop before a step).
  * Then the ping bench (tools/bench/ping-bench.ts: BENCH_PING_RATE 200, BENCH_PING_DURATION_S 30, ...);
  * BENCH_SKIP_PING=1 skips it.
@@ -163,6 +163,14 @@ async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   log(`resetting ${DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`);
   await resetDatabase(DATABASE_URL);
+  // BENCH_DISABLE_TRIGGERS="table.trigger,...": a diagnostic, to price a trigger on the sale path
+  // (e.g. sales.sales_report_insert); the bench database only, which the next run recreates.
+  for (const spec of (env.BENCH_DISABLE_TRIGGERS ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const [table, trigger] = spec.split('.');
+    if (!/^[a-z_]+$/.test(table ?? '') || !/^[a-z_]+$/.test(trigger ?? '')) throw new Error(`BENCH_DISABLE_TRIGGERS: "${spec}" is not table.trigger`);
+    await dbQuery(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
+    log(`trigger ${spec} disabled (diagnostic)`);
+  }
   const machine = await machineInfo();
   // BENCH_PG_SETTINGS="name=value;name=value": per-database settings for the bench database only,
   // e.g. session_preload_libraries=auto_explain;auto_explain.log_min_duration=5 to log slow plans
