@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import type { INestApplication } from '@nestjs/common';
 import type { Client } from 'pg';
 import { reconcileLedger } from '@leadex/persistence';
@@ -175,6 +176,10 @@ describe('buyer settings and balance adjustments in the portal', () => {
 
     it('credits and debits a buyer (ADMIN or FINANCE) against the exchange revenue, in balance and ledger alike', async () => {
       const id = await createBuyer(db, { creditLimit: '20.00' });
+      const today = new Date().toISOString().slice(0, 10);
+      const report = async () =>
+        (await client.gqlOk(`query($d: String!) { operatorReport(from: $d, to: $d, groupBy: DAY) { adjustments adjustmentsRevenue } }`, { d: today }, finance)).operatorReport;
+      const before = await report();
       expect((await client.gqlOk(ADJUST, { buyerId: id, amount: '25.00', reason: 'goodwill: outage on 3 May' }, finance)).recordAdjustment).toEqual({ id, balance: '25.00' });
       expect((await client.gqlOk(ADJUST, { buyerId: id, amount: '-40.5', reason: 'correction: double deposit' }, admin)).recordAdjustment).toEqual({ id, balance: '-15.50' });
       expect((await client.gqlOk(BUYER, { id }, finance)).buyer.balance).toBe('-15.50');
@@ -190,6 +195,10 @@ describe('buyer settings and balance adjustments in the portal', () => {
         [id],
       );
       expect(rows[0].net).toBe('-15.50');
+      // The operators' report shows them apart from the sales margin: −25.00 + 40.50 for the exchange.
+      const after = await report();
+      expect(after.adjustments - before.adjustments).toBe(2);
+      expect(new Decimal(after.adjustmentsRevenue).minus(before.adjustmentsRevenue).toFixed(2)).toBe('15.50');
 
       expect(codeOf(await client.gql(ADJUST, { buyerId: buyer.id, amount: '5.00', reason: 'for me' }, buyer.token))).toBe('forbidden');
       expect((await client.gqlOk(BUYER, { id: buyer.id }, buyer.token)).buyer.balance).toBe((await client.gqlOk(BUYER, { id: buyer.id }, admin)).buyer.balance);

@@ -100,4 +100,8 @@ export class OperatorReportModel {
   saleToDelivery: LatencyStatsModel;
   @Field(() => LatencyStatsModel, { description: 'Auction latency: how long live buyers took to answer pings.' })
   pingLatency: LatencyStatsModel;
+  @Field(() => Int, { description: 'Manual balance adjustments (recordAdjustment) in the period.' })
+  adjustments: number;
+  @Field(() => MoneyScalar, { description: "What those adjustments did to the exchange's revenue (a goodwill credit to a buyer is negative); not part of the sales margin above." })
+  adjustmentsRevenue: Decimal;
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { LeadexConfig } from '@leadex/config';
 import { DomainException, ErrorCode, Role } from '@leadex/contracts';
 import {
-  buyerReport, BuyerReportRow, DayRange, latencyPercentiles, operatorReport, OperatorReportRow, parseDayRange,
+  adjustmentsRevenue, buyerReport, BuyerReportRow, DayRange, latencyPercentiles, operatorReport, OperatorReportRow, parseDayRange,
   ReportGroupBy, ReportQuery, ReportScope, supplierReport, supplierReportTotals,
 } from '@leadex/persistence';
 import { AuthUser } from '../auth/auth.types';
@@ -72,13 +72,20 @@ export class ReportsService {
   async operator(from: string, to: string, groupBy: ReportGroupBy, buyerId: string | null, supplierId: string | null): Promise<OperatorReportModel> {
     const range = this.range(from, to);
     const scope = { buyerId: this.uuid('buyerId', buyerId), supplierId: this.uuid('supplierId', supplierId) };
-    const [rows, latency] = await Promise.all([operatorReport(this.query, range, groupBy, scope), latencyPercentiles(this.query, range)]);
+    const [rows, latency, adjustments] = await Promise.all([
+      operatorReport(this.query, range, groupBy, scope),
+      latencyPercentiles(this.query, range),
+      adjustmentsRevenue(this.query, range),
+    ]);
     const totals: OperatorReportRow = {
       key: 'TOTAL', label: null, sales: sumInt(rows, (r) => r.sales), grossVolume: sumMoney(rows, (r) => r.grossVolume),
       payout: sumMoney(rows, (r) => r.payout), margin: sumMoney(rows, (r) => r.margin), returns: sumInt(rows, (r) => r.returns),
       returnedVolume: sumMoney(rows, (r) => r.returnedVolume), netVolume: sumMoney(rows, (r) => r.netVolume), netMargin: sumMoney(rows, (r) => r.netMargin),
     };
-    return { rows, totals, captureToSale: latency.capture_to_sale, saleToDelivery: latency.sale_to_delivery, pingLatency: latency.ping };
+    return {
+      rows, totals, captureToSale: latency.capture_to_sale, saleToDelivery: latency.sale_to_delivery, pingLatency: latency.ping,
+      adjustments: adjustments.count, adjustmentsRevenue: new Decimal(adjustments.revenue),
+    };
   }
 
   private range(from: string, to: string): DayRange {

@@ -262,6 +262,24 @@ export interface LatencyPercentiles {
  * p50/p95 of each latency metric over the range, from the bucketed histograms (exact to the bucket:
  * 5 ms under 1 s, 50 ms under 10 s, 1 s under 10 min). Each value is its bucket's lower bound.
  */
+/**
+ * What manual balance adjustments (recordAdjustment) did to the exchange's revenue in the period: the
+ * net EXCHANGE_REVENUE credit (a goodwill credit to a buyer is negative). Sales margin is in the
+ * rollups; adjustments are not sales, so they are read from the ledger (an index on ADJUSTMENT
+ * transactions keeps that a handful of rows).
+ */
+export async function adjustmentsRevenue(query: ReportQuery, range: DayRange): Promise<{ count: number; revenue: string }> {
+  const rows = await query(
+    `SELECT count(DISTINCT t.id)::int AS count,
+            coalesce(sum(CASE e.direction WHEN 'CREDIT' THEN e.amount ELSE -e.amount END), 0)::text AS revenue
+       FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id AND e.account_type = 'EXCHANGE_REVENUE'
+      WHERE t.kind = 'ADJUSTMENT'
+        AND t.created_at >= ($1::date::timestamp AT TIME ZONE 'UTC') AND t.created_at < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')`,
+    [range.from, range.to],
+  );
+  return { count: rows[0].count, revenue: rows[0].revenue };
+}
+
 export async function latencyPercentiles(query: ReportQuery, range: DayRange): Promise<Record<string, LatencyPercentiles>> {
   const rows = await query(
     `SELECT metric, bucket_ms, sum(n)::bigint AS n FROM report_latency_daily
