@@ -196,6 +196,36 @@ export function compileBuyerTemplate(t: BuyerTemplate): CompiledTemplate {
   return template;
 }
 
+/**
+ * Compiled templates by their JSON, so each distinct template is compiled once however often the
+ * campaigns holding it are reloaded or used; a template that does not compile is remembered too and
+ * throws its TemplateError again. Bounded: past `max` distinct templates it starts over.
+ */
+export class BuyerTemplateCache {
+  private readonly compiled = new Map<string, CompiledTemplate | TemplateError>();
+
+  constructor(private readonly max = 10_000) {}
+
+  /** The template compiled, null for none (the default format); throws TemplateError. */
+  get(template: BuyerTemplate | Record<string, unknown> | null | undefined): CompiledTemplate | null {
+    if (!template) return null;
+    const key = JSON.stringify(template);
+    let compiled = this.compiled.get(key);
+    if (!compiled) {
+      try {
+        compiled = compileBuyerTemplate(template as BuyerTemplate);
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        compiled = e;
+      }
+      if (this.compiled.size >= this.max) this.compiled.clear();
+      this.compiled.set(key, compiled);
+    }
+    if (compiled instanceof TemplateError) throw compiled;
+    return compiled;
+  }
+}
+
 async function evaluate(key: ExpressionKey, expression: jsonata.Expression, input: unknown): Promise<unknown> {
   try {
     return unwrapSequence(await expression.evaluate(input));

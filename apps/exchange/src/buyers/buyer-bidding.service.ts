@@ -6,13 +6,12 @@ import {
   BuyerPing,
   BuyerPost,
   BuyerTemplate,
+  BuyerTemplateCache,
   buildPingBody,
   buildPostBody,
   CompiledTemplate,
-  compileBuyerTemplate,
   parsePingAnswer,
   parsePostAnswer,
-  TemplateError,
 } from '@leadex/buyer-protocol';
 
 /** What live bidding needs of a campaign row. */
@@ -43,7 +42,6 @@ export type PostOutcome = { campaignId: string; latencyMs: number } & (
 
 /** Slack after the auction deadline for the calls' own aborts to report before pingAll reports for them. */
 const DEADLINE_GRACE_MS = 5;
-const TEMPLATE_CACHE_MAX = 10_000;
 
 /**
  * Live bidding: pings campaigns' buyers concurrently, each under its own deadline and all under the
@@ -53,8 +51,7 @@ const TEMPLATE_CACHE_MAX = 10_000;
 @Injectable()
 export class BuyerBiddingService {
   private readonly log = new Logger(BuyerBiddingService.name);
-  /** Compiled templates by their JSON, so a template is compiled once however campaigns are reloaded. */
-  private readonly templates = new Map<string, CompiledTemplate | TemplateError>();
+  private readonly templates = new BuyerTemplateCache();
 
   constructor(
     private readonly config: LeadexConfig,
@@ -103,21 +100,7 @@ export class BuyerBiddingService {
 
   /** The campaign's compiled template (cached), null for the default format; throws TemplateError. */
   templateOf(campaign: LiveBiddingCampaign): CompiledTemplate | null {
-    if (!campaign.template) return null;
-    const key = JSON.stringify(campaign.template);
-    let compiled = this.templates.get(key);
-    if (!compiled) {
-      try {
-        compiled = compileBuyerTemplate(campaign.template);
-      } catch (e) {
-        if (!(e instanceof TemplateError)) throw e;
-        compiled = e;
-      }
-      if (this.templates.size >= TEMPLATE_CACHE_MAX) this.templates.clear();
-      this.templates.set(key, compiled);
-    }
-    if (compiled instanceof TemplateError) throw compiled;
-    return compiled;
+    return this.templates.get(campaign.template);
   }
 
   private async pingOnce(campaign: LiveBiddingCampaign, ping: BuyerPing, deadline: number): Promise<PingOutcome> {

@@ -1,4 +1,4 @@
-import { BuyerTemplate, buildPostBody, compileBuyerTemplate, CompiledTemplate } from '@leadex/buyer-protocol';
+import { BuyerTemplate, BuyerTemplateCache, buildPostBody } from '@leadex/buyer-protocol';
 
 /** Where and how a delivery goes: a snapshot of the campaign's delivery config at the sale. */
 export interface DeliveryTarget {
@@ -28,20 +28,8 @@ export interface DeliveredSale {
   consent: unknown;
 }
 
-const templates = new Map<string, CompiledTemplate>();
-const TEMPLATE_CACHE_MAX = 1000;
-
-/** A campaign's template compiled once per distinct template (bounded cache). */
-function compiled(template: BuyerTemplate): CompiledTemplate {
-  const key = JSON.stringify(template);
-  let tpl = templates.get(key);
-  if (!tpl) {
-    tpl = compileBuyerTemplate(template);
-    if (templates.size >= TEMPLATE_CACHE_MAX) templates.clear();
-    templates.set(key, tpl);
-  }
-  return tpl;
-}
+/** Delivery templates compiled once per distinct template, as the live bidding's are. */
+const templates = new BuyerTemplateCache(1000);
 
 /**
  * The webhook body: for a lead, the contract's buyer post (or the campaign template's mapping of
@@ -59,7 +47,7 @@ export async function webhookBody(sale: DeliveredSale, target: DeliveryTarget): 
       sold_at: sale.soldAt.toISOString(),
     };
   }
-  const tpl = target.template ? compiled(target.template) : null;
+  const tpl = templates.get(target.template);
   return buildPostBody(tpl, {
     pingId: sale.pingId,
     bidId: sale.bidId,
@@ -74,7 +62,7 @@ export async function webhookBody(sale: DeliveredSale, target: DeliveryTarget): 
 /** Headers of a webhook: the campaign's own (and its template's), then ours, which cannot be overridden. */
 export function webhookHeaders(sale: DeliveredSale, target: DeliveryTarget): Record<string, string> {
   const headers: Record<string, string> = {};
-  const templateHeaders = target.template ? compiled(target.template).headers : {};
+  const templateHeaders = templates.get(target.template)?.headers ?? {};
   for (const [k, v] of Object.entries({ ...templateHeaders, ...(target.headers ?? {}) })) headers[k.toLowerCase()] = String(v);
   headers['idempotency-key'] = sale.deliveryId;
   headers['x-leadex-event'] = sale.kind === 'POSTBACK' ? `lead.${sale.event}` : 'lead.delivered';
