@@ -1,10 +1,8 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { EMAIL_ADDRESS_RE } from '../common/email.util';
 import { MoneyScalar, MoneyString } from '../common/money.scalar';
-
-/** The notification address rule of setNotificationEmail (and the notify_email CHECK's stricter cousin). */
-const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 /**
  * A buyer's settings an operator may change. A field left out stays as it is; an explicit null clears a
@@ -50,6 +48,6 @@ export class UpdateBuyerInput {
   @IsOptional()
   @IsString()
   @MaxLength(320)
-  @Matches(EMAIL_RE, { message: 'must be an email address' })
+  @Matches(EMAIL_ADDRESS_RE, { message: 'must be an email address' })
   notifyEmail?: string | null;
 }

@@ -3,6 +3,7 @@ import { Allow, IsEnum, IsOptional, IsString } from 'class-validator';
 import { validateBuyerTemplate } from '@leadex/buyer-protocol';
 import { FieldError } from '@leadex/contracts';
 import { StoredDelivery } from '@leadex/persistence';
+import { isEmailAddress } from '../common/email.util';
 import { JSONScalar } from '../common/json.scalar';
 
 export enum DeliveryMethod {
@@ -52,7 +53,6 @@ export class DeliveryConfigModel {
 }
 
 export const NO_DELIVERY: StoredDelivery = { method: 'NONE' };
-const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 const HEADER_NAME_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
 const RESERVED_HEADERS = new Set(['idempotency-key', 'content-length', 'host', 'x-leadex-event']);
 
@@ -83,7 +83,7 @@ export function deliveryProblems(d: StoredDelivery): FieldError[] {
     const emails = d.email ? d.email.split(', ') : [];
     if (!emails.length) add('email', 'is required for EMAIL delivery');
     else if (emails.length > 10) add('email', 'at most 10 addresses');
-    else emails.forEach((e) => EMAIL_RE.test(e) || add('email', `"${e}" is not an email address`));
+    else emails.forEach((e) => isEmailAddress(e) || add('email', `"${e}" is not an email address`));
   } else if (d.email !== undefined) add('email', `applies to EMAIL delivery only, not ${d.method}`);
   if (d.url !== undefined && d.url.length > 2048) add('url', 'must be at most 2048 characters');
   if (d.headers !== undefined) {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainException, ErrorCode, Role } from '@leadex/contracts';
 import { AuthUser } from '../auth/auth.types';
+import { isEmailAddress } from '../common/email.util';
 import { isUuid } from '../common/uuid.util';
 import { NotificationModel } from './notification.output';
 
@@ -32,7 +33,7 @@ export class NotificationsService {
   /** Where a buyer's notifications are emailed (null: portal only). BUYER: its own buyer; ADMIN: any. */
   async setEmail(user: AuthUser, buyerId: string, email: string | null): Promise<string | null> {
     const address = email?.trim().toLowerCase() || null;
-    if (address !== null && !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(address)) {
+    if (address !== null && !isEmailAddress(address)) {
       throw DomainException.validation([{ field: 'email', message: `"${email}" is not an email address` }]);
     }
     const visible = isUuid(buyerId) && (user.role === Role.ADMIN || (user.role === Role.BUYER && user.buyerId === buyerId));
