@@ -70,6 +70,26 @@ export async function insertPortalCampaign(
 }
 
 /**
+ * A sold sale's money, as the exchange books it: the balanced SALE transaction (buyer debit = price,
+ * supplier credit = payout, exchange margin) and the buyer's balance, so the shared test database keeps
+ * every balance equal to its ledger entries. Inside the caller's transaction.
+ */
+async function chargeTestSale(
+  db: Client,
+  s: { saleId: string; leadId: string; buyerId: string; supplierId: string; price: Decimal; payout: Decimal; margin: Decimal },
+): Promise<void> {
+  await db.query(
+    `WITH txn AS (INSERT INTO ledger_transactions (kind, sale_id, lead_id) VALUES ('SALE', $1, $2) RETURNING id)
+     INSERT INTO ledger_entries (transaction_id, account_type, account_id, direction, amount)
+     SELECT txn.id, e.t, e.a, e.d, e.amount FROM txn, (VALUES
+       ('BUYER', $3::uuid, 'DEBIT', $5::numeric), ('SUPPLIER', $4::uuid, 'CREDIT', $6::numeric), ('EXCHANGE_REVENUE', NULL::uuid, 'CREDIT', $7::numeric)
+     ) AS e(t, a, d, amount)`,
+    [s.saleId, s.leadId, s.buyerId, s.supplierId, s.price.toFixed(2), s.payout.toFixed(2), s.margin.toFixed(2)],
+  );
+  await db.query(`UPDATE buyers SET balance = balance - $2 WHERE id = $1`, [s.buyerId, s.price.toFixed(2)]);
+}
+
+/**
  * A lead and its sale to one buyer, written directly (as the exchange would after an auction):
  * payout and margin by the exchange's own rule (70%, half-even), with its balanced ledger transaction.
  */
@@ -116,16 +136,7 @@ export async function insertPortalSoldLead(
      RETURNING id, to_char(sold_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sold_at`,
     [lead.rows[0].id, opts.campaignId, opts.buyerId, opts.supplierId, vertical, price.toFixed(2), payout.toFixed(2), margin.toFixed(2), soldAt],
   );
-  await db.query(
-    `WITH txn AS (INSERT INTO ledger_transactions (kind, sale_id, lead_id) VALUES ('SALE', $1, $2) RETURNING id)
-     INSERT INTO ledger_entries (transaction_id, account_type, account_id, direction, amount)
-     SELECT txn.id, e.t, e.a, e.d, e.amount FROM txn, (VALUES
-       ('BUYER', $3::uuid, 'DEBIT', $5::numeric), ('SUPPLIER', $4::uuid, 'CREDIT', $6::numeric), ('EXCHANGE_REVENUE', NULL::uuid, 'CREDIT', $7::numeric)
-     ) AS e(t, a, d, amount)`,
-    [sale.rows[0].id, lead.rows[0].id, opts.buyerId, opts.supplierId, price.toFixed(2), payout.toFixed(2), margin.toFixed(2)],
-  );
-  // the buyer pays, as in the exchange, so the buyer's balance still equals its ledger entries
-  await db.query(`UPDATE buyers SET balance = balance - $2 WHERE id = $1`, [opts.buyerId, price.toFixed(2)]);
+  await chargeTestSale(db, { saleId: sale.rows[0].id, leadId: lead.rows[0].id, buyerId: opts.buyerId, supplierId: opts.supplierId, price, payout, margin });
   await db.query('COMMIT');
   return { leadId: lead.rows[0].id, saleId: sale.rows[0].id, soldAt: sale.rows[0].sold_at };
 }
@@ -188,15 +199,7 @@ export async function insertPortalSale(
               sold_at = coalesce(sold_at, $4) WHERE id = $1`,
       [opts.leadId, price.toFixed(2), payout.toFixed(2), opts.soldAt],
     );
-    await db.query(
-      `WITH txn AS (INSERT INTO ledger_transactions (kind, sale_id, lead_id) VALUES ('SALE', $1, $2) RETURNING id)
-       INSERT INTO ledger_entries (transaction_id, account_type, account_id, direction, amount)
-       SELECT txn.id, e.t, e.a, e.d, e.amount FROM txn, (VALUES
-         ('BUYER', $3::uuid, 'DEBIT', $5::numeric), ('SUPPLIER', $4::uuid, 'CREDIT', $6::numeric), ('EXCHANGE_REVENUE', NULL::uuid, 'CREDIT', $7::numeric)
-       ) AS e(t, a, d, amount)`,
-      [sale.rows[0].id, opts.leadId, opts.buyerId, opts.supplierId, price.toFixed(2), payout.toFixed(2), margin.toFixed(2)],
-    );
-    await db.query(`UPDATE buyers SET balance = balance - $2 WHERE id = $1`, [opts.buyerId, price.toFixed(2)]);
+    await chargeTestSale(db, { saleId: sale.rows[0].id, leadId: opts.leadId, buyerId: opts.buyerId, supplierId: opts.supplierId, price, payout, margin });
   } else {
     await db.query(`UPDATE leads SET sales_count = sales_count + 1 WHERE id = $1`, [opts.leadId]);
   }
