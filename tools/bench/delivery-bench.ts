@@ -34,7 +34,8 @@ import { DELIVERY_QUEUE } from '@leadex/contracts';
 import { resetDatabase, seedMarket } from './bench-market';
 import { describeMachine, waitForQuiet } from './bench-machine';
 import { formatProfileSummary, summarizeCpuProfile } from './cpu-profile-summary';
-import { BackendWaitSampler, DeliveryWorkerProcess } from './delivery-worker-process';
+import { DeliveryWorkerProcess } from './delivery-worker-process';
+import { PgActivitySampler } from './pg-activity-sampler';
 import { cpuSecondsOf, ExchangeProcess, freePort, machineCpuSeconds, processCpuSeconds } from './exchange-process';
 import type { ProbeStepReport } from './exchange-probe';
 import { LeadGenerator } from './lead-generator';
@@ -128,6 +129,10 @@ function percentiles(xs: number[]): { n: number; p50: number; p95: number; p99: 
   };
 }
 
+
+/** The delivery worker's PostgreSQL backends (its application_name). */
+const WORKER_BACKENDS = { applicationNameLike: 'leadex-worker', party: 'the worker' };
+
 async function withDb<T>(f: (db: Client) => Promise<T>): Promise<T> {
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
@@ -213,7 +218,7 @@ interface ThroughputRun {
   machineCpuMsPerDelivery: number;
   eventLoopUtilization: number | null;
   eventLoopDelayP99Ms: number | null;
-  backends: Awaited<ReturnType<BackendWaitSampler['stop']>>;
+  backends: ReturnType<PgActivitySampler['end']>;
   receiver: { requests: number; distinctKeys: number; repeatedKeys: number };
   sql: ProbeStepReport['sql'];
   profile: string | null;
@@ -237,8 +242,9 @@ async function throughputRun(sink: WebhookSink, concurrency: number, reportTrigg
       BENCH_PROFILE: PROFILE ? '1' : '0', BENCH_PROFILE_DIR: OUT_DIR, BENCH_SQL_TIMING: env.BENCH_SQL_TIMING === '1' ? '1' : '0',
     },
   });
-  const sampler = new BackendWaitSampler(DATABASE_URL, 'leadex-worker');
+  const sampler = new PgActivitySampler(DATABASE_URL, 100, WORKER_BACKENDS);
   await sampler.start();
+  sampler.begin();
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
   const label = `worker-${name}`;
@@ -262,7 +268,7 @@ async function throughputRun(sink: WebhookSink, concurrency: number, reportTrigg
     const wallS = (nowMs() - t0) / 1000;
     const after = cpuSnapshot(worker);
     const probe = await worker.stepEnd(label);
-    const backends = await sampler.stop();
+    const backends = sampler.end();
     const { rows: [span] } = await db.query(
       `WITH d AS (SELECT delivered_at, row_number() OVER (ORDER BY delivered_at) AS k, count(*) OVER () AS n FROM deliveries WHERE status = 'DELIVERED')
        SELECT extract(epoch FROM max(delivered_at) - min(delivered_at))::float8 AS span_s,
@@ -301,7 +307,7 @@ async function throughputRun(sink: WebhookSink, concurrency: number, reportTrigg
     log(`${name}: worker backends ${JSON.stringify(backends.states)}; lock waits ${JSON.stringify(backends.lockWaitsByStatement)}`);
     return run;
   } finally {
-    await sampler.stop().catch(() => undefined);
+    await sampler.stop();
     await worker.stop();
     await db.end();
     await dropQueue(prefix);
@@ -410,7 +416,7 @@ interface LatencyRun {
   exchangePeakRssMb: number;
   cpuPct: CpuPct;
   workerEventLoopUtilization: number | null;
-  backends: Awaited<ReturnType<BackendWaitSampler['stop']>>;
+  backends: ReturnType<PgActivitySampler['end']>;
   profile: string | null;
 }
 
@@ -446,8 +452,9 @@ async function latencyRun(sink: WebhookSink): Promise<LatencyRun> {
     worker.peakRssMb = 0;
 
     log(`measuring: ${RATE} leads/s for ${DURATION_S} s (open loop)`);
-    const sampler = new BackendWaitSampler(DATABASE_URL, 'leadex-worker');
+    const sampler = new PgActivitySampler(DATABASE_URL, 100, WORKER_BACKENDS);
     await sampler.start();
+    sampler.begin();
     const exchangeCpu = () => processCpuSeconds(exchange.pid);
     const before = cpuSnapshot(worker, exchangeCpu);
     worker.stepStart('worker-latency');
@@ -460,7 +467,8 @@ async function latencyRun(sink: WebhookSink): Promise<LatencyRun> {
     const after = cpuSnapshot(worker, exchangeCpu);
     const wallS = (nowMs() - t0) / 1000;
     const probe = await worker.stepEnd('worker-latency');
-    const backends = await sampler.stop();
+    const backends = sampler.end();
+    await sampler.stop();
     await sleep(2000); // a late repeat (a retried or re-leased job) would land now
 
     const { rows } = await db.query<{ id: string; lead_id: string; status: string; attempts: number; ms: number | null }>(

@@ -91,43 +91,45 @@ export function vmRssMb(pid: number): number | null {
   }
 }
 
-export class ExchangeProcess {
-  private child: ChildProcess | null = null;
+/**
+ * A built Leadex entry point as a child process for a bench: exchange-probe preloaded (event-loop
+ * utilization, CPU profile and SQL timing on request), its output in a log file, its RSS sampled
+ * from /proc. Subclasses say how it is configured and when it is ready.
+ */
+export abstract class ProbedProcess {
+  protected child: ChildProcess | null = null;
+  protected exited: Promise<number | null> = Promise.resolve(null);
   private rssTimer: NodeJS.Timeout | null = null;
-  private peakRssMb = 0;
-  private exited: Promise<number | null> = Promise.resolve(null);
   private pendingReports = new Map<string, (r: ProbeStepReport) => void>();
-  readonly baseUrl: string;
+  /** Peak RSS in MiB since the start or the last takePeakRss. */
+  peakRssMb = 0;
 
-  constructor(private readonly opts: ExchangeOptions) {
-    this.baseUrl = `http://127.0.0.1:${opts.port}`;
-  }
+  protected constructor(
+    private readonly spec: { name: string; root: string; entry: string; logFile: string; env: Record<string, string>; rssIntervalMs: number; stopGraceMs: number },
+  ) {}
 
   get pid(): number {
-    if (!this.child?.pid) throw new Error('exchange not running');
+    if (!this.child?.pid) throw new Error(`${this.spec.name} not running`);
     return this.child.pid;
   }
 
-  async start(): Promise<void> {
-    const entry = join(this.opts.root, 'dist/apps/exchange/src/main.js');
-    const probe = join(this.opts.root, 'dist/tools/bench/exchange-probe.js');
+  /** Spawns the process; the subclass then waits until it is ready. */
+  protected spawnProbed(): ChildProcess {
+    const entry = join(this.spec.root, this.spec.entry);
+    const probe = join(this.spec.root, 'dist/tools/bench/exchange-probe.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
-    const log = createWriteStream(this.opts.logFile, { flags: 'w' });
+    const log = createWriteStream(this.spec.logFile, { flags: 'w' });
     const child = spawn(process.execPath, ['-r', probe, entry], {
-      cwd: this.opts.root,
+      cwd: this.spec.root,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         NODE_ENV: 'production',
-        // the exchange never signs JWTs, but production config requires a secret
+        // neither the exchange nor the worker signs JWTs, but production config requires a secret
         JWT_SECRET: 'bench-only-jwt-secret-not-used-by-the-exchange-0123',
-        DATABASE_URL: this.opts.databaseUrl,
         REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        EXCHANGE_PORT: String(this.opts.port),
-        HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
-        SUPPLIER_RATE_LIMIT_PER_SEC: '1000000',
-        ...this.opts.env,
+        ...this.spec.env,
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -140,26 +142,10 @@ export class ExchangeProcess {
       this.pendingReports.delete(msg.label);
     });
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    this.rssTimer = setInterval(() => this.sampleRss(), 500);
+    this.peakRssMb = 0;
+    this.rssTimer = setInterval(() => this.sampleRss(), this.spec.rssIntervalMs);
     this.rssTimer.unref();
-    await this.waitHealthy(60_000);
-  }
-
-  private async waitHealthy(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let exitCode: number | null | undefined;
-    this.exited.then((code) => (exitCode = code));
-    while (Date.now() < deadline) {
-      if (exitCode !== undefined) throw new Error(`the exchange exited with code ${exitCode} before it was healthy; see ${this.opts.logFile}`);
-      try {
-        const res = await fetch(`${this.baseUrl}/health`);
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`the exchange was not healthy within ${timeoutMs} ms; see ${this.opts.logFile}`);
+    return child;
   }
 
   private sampleRss(): void {
@@ -195,14 +181,60 @@ export class ExchangeProcess {
     });
   }
 
+  /** SIGTERM, then SIGKILL after the grace. */
   async stop(): Promise<void> {
     if (this.rssTimer) clearInterval(this.rssTimer);
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), this.spec.stopGraceMs);
     await this.exited;
     clearTimeout(killer);
     this.child = null;
+  }
+}
+
+export class ExchangeProcess extends ProbedProcess {
+  readonly baseUrl: string;
+
+  constructor(private readonly opts: ExchangeOptions) {
+    super({
+      name: 'exchange',
+      root: opts.root,
+      entry: 'dist/apps/exchange/src/main.js',
+      logFile: opts.logFile,
+      env: {
+        DATABASE_URL: opts.databaseUrl,
+        EXCHANGE_PORT: String(opts.port),
+        HOST: '127.0.0.1',
+        SUPPLIER_RATE_LIMIT_PER_SEC: '1000000',
+        ...opts.env,
+      },
+      rssIntervalMs: 500,
+      stopGraceMs: 10_000,
+    });
+    this.baseUrl = `http://127.0.0.1:${opts.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.spawnProbed();
+    await this.waitHealthy(60_000);
+  }
+
+  private async waitHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exitCode: number | null | undefined;
+    this.exited.then((code) => (exitCode = code));
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) throw new Error(`the exchange exited with code ${exitCode} before it was healthy; see ${this.opts.logFile}`);
+      try {
+        const res = await fetch(`${this.baseUrl}/health`);
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`the exchange was not healthy within ${timeoutMs} ms; see ${this.opts.logFile}`);
   }
 }

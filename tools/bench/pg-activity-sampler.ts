@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 
 /**
- * Samples what the exchange's PostgreSQL backends are doing, every `intervalMs`: running on CPU,
- * waiting on a lock or on the WAL flush, or idle in a transaction waiting for the exchange to send
- * the next statement. Over a load step this says where the database side of a request spends its time
+ * Samples what one application's PostgreSQL backends (the exchange's by default, or the delivery
+ * worker's) are doing, every `intervalMs`: running on CPU, waiting on a lock or on the WAL flush, or
+ * idle in a transaction waiting for the application to send the next statement. Over a load step this says where the database side of a request spends its time
  * (pg_stat_statements needs a server restart to load, so the bench does not rely on it).
  */
 export class PgActivitySampler {
@@ -14,7 +14,12 @@ export class PgActivitySampler {
   private samples = 0;
   private busy = false;
 
-  constructor(private readonly databaseUrl: string, private readonly intervalMs = 100) {}
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly intervalMs = 100,
+    /** Whose backends: an application_name LIKE pattern, and what to call that application in the states. */
+    private readonly of: { applicationNameLike: string; party: string } = { applicationNameLike: 'leadex-exchange%', party: 'the exchange' },
+  ) {}
 
   async start(): Promise<void> {
     this.client = new Client({ connectionString: this.databaseUrl, application_name: 'leadex-bench-sampler' });
@@ -35,7 +40,8 @@ export class PgActivitySampler {
       const { rows } = await this.client.query(
         `SELECT state, wait_event_type, wait_event, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS query FROM pg_stat_activity
           WHERE datname = current_database() AND backend_type = 'client backend'
-            AND application_name LIKE 'leadex-exchange%' AND pid <> pg_backend_pid()`,
+            AND application_name LIKE $1 AND pid <> pg_backend_pid()`,
+        [this.of.applicationNameLike],
       );
       this.samples++;
       for (const r of rows) {
@@ -45,7 +51,7 @@ export class PgActivitySampler {
               ? `active: waiting ${r.wait_event_type}:${r.wait_event}`
               : 'active: on CPU'
             : r.state === 'idle in transaction'
-              ? 'idle in transaction (waiting for the exchange)'
+              ? `idle in transaction (waiting for ${this.of.party})`
               : r.state === 'idle'
                 ? 'idle (pooled, unused)'
                 : String(r.state);
